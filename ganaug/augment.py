@@ -1,0 +1,96 @@
+"""Batched image augmentations on tensors: DiffAugment for the GAN's discriminator, random affine for the CNN.
+
+Both draw different random parameters for every image of a batch in one tensor operation; torchvision's
+transforms draw one set of parameters per call, which would mean a Python loop over the batch.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def translate(x: torch.Tensor, ratio: float = 0.125, fill: float = -1.0) -> torch.Tensor:
+    """Shift each image by a random whole number of pixels, up to `ratio` of its size, filling with `fill`."""
+    b, _, h, w = x.shape
+    sh, sw = round(h * ratio), round(w * ratio)
+    dy = torch.randint(-sh, sh + 1, (b, 1), device=x.device)
+    dx = torch.randint(-sw, sw + 1, (b, 1), device=x.device)
+    rows = torch.arange(h, device=x.device) + sh + dy  # (b, h) rows of the padded image
+    cols = torch.arange(w, device=x.device) + sw + dx
+    padded = F.pad(x, (sw, sw, sh, sh), value=fill)
+    batch = torch.arange(b, device=x.device)[:, None, None]
+    return padded[batch, :, rows[:, :, None], cols[:, None, :]].permute(0, 3, 1, 2)
+
+
+def cutout(x: torch.Tensor, ratio: float = 0.5, fill: float = -1.0) -> torch.Tensor:
+    """Blank one random square of side `ratio` × size in each image (the square may overhang the edge)."""
+    b, _, h, w = x.shape
+    sh, sw = round(h * ratio), round(w * ratio)
+    top = torch.randint(-(sh // 2), h - sh // 2 + 1, (b, 1, 1), device=x.device)
+    left = torch.randint(-(sw // 2), w - sw // 2 + 1, (b, 1, 1), device=x.device)
+    rows = torch.arange(h, device=x.device).view(1, h, 1)
+    cols = torch.arange(w, device=x.device).view(1, 1, w)
+    mask = (rows >= top) & (rows < top + sh) & (cols >= left) & (cols < left + sw)
+    return x.masked_fill(mask[:, None], fill)
+
+
+class DiffAugment(nn.Module):
+    """Differentiable augmentation (Zhao et al. 2020) applied to real and fake images before the discriminator."""
+
+    OPS = {"translation": translate, "cutout": cutout}
+
+    def __init__(self, policy: str = "translation,cutout", fill: float = -1.0) -> None:
+        super().__init__()
+        self.ops = [name for name in policy.split(",") if name]
+        unknown = [name for name in self.ops if name not in self.OPS]
+        if unknown:
+            raise ValueError(f"unknown DiffAugment op(s) {unknown}; choose from {sorted(self.OPS)}")
+        self.fill = fill
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for name in self.ops:
+            x = self.OPS[name](x, fill=self.fill)
+        return x
+
+
+class RandomAffine(nn.Module):
+    """Classic augmentation: a random rotation, translation, scale and shear per image, active in training only."""
+
+    def __init__(
+        self,
+        degrees: float = 10.0,
+        translate: float = 0.1,
+        scale: tuple[float, float] = (0.9, 1.1),
+        shear: float = 10.0,
+    ) -> None:
+        super().__init__()
+        self.degrees, self.translate, self.shear = degrees, translate, shear
+        self.scale = tuple(scale)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training:
+            return x
+        b = x.shape[0]
+
+        def uniform(low: float, high: float) -> torch.Tensor:
+            return torch.empty(b, device=x.device).uniform_(low, high)
+
+        angle = uniform(-self.degrees, self.degrees) * math.pi / 180
+        shear = uniform(-self.shear, self.shear) * math.pi / 180
+        scale = uniform(*self.scale)
+        tx, ty = uniform(-self.translate, self.translate) * 2, uniform(-self.translate, self.translate) * 2
+        cos, sin, tan = torch.cos(angle), torch.sin(angle), torch.tan(shear)
+        # Inverse map from output to input coordinates: rotation·shear, divided by scale, then shifted.
+        theta = torch.stack(
+            [
+                torch.stack([cos, -sin + cos * tan, tx], dim=1),
+                torch.stack([sin, cos + sin * tan, ty], dim=1),
+            ],
+            dim=1,
+        )
+        theta[:, :, :2] /= scale[:, None, None]
+        grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+        return F.grid_sample(x, grid, padding_mode="zeros", align_corners=False)

@@ -1,0 +1,62 @@
+"""The GAN cache: runs that share seed, data and GAN config reuse one trained GAN instead of training it again."""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import logging
+from pathlib import Path
+from typing import Iterator
+
+import torch
+from omegaconf import DictConfig, OmegaConf
+
+from ganaug.files import atomic_write
+
+log = logging.getLogger(__name__)
+
+# Config keys that do not change the trained GAN.
+_DATA_KEYS_IGNORED = {"batch_size", "eval_batch_size", "test_per_class"}
+_GAN_KEYS_IGNORED = {"sample_every"}
+
+
+def cache_key(cfg: DictConfig) -> str:
+    """A hash of everything the trained GAN depends on: seed, data config and GAN config."""
+    data = OmegaConf.to_container(cfg.data, resolve=True)
+    gan = OmegaConf.to_container(cfg.gan, resolve=True)
+    keyed = {
+        "seed": cfg.seed,
+        "data": {k: v for k, v in data.items() if k not in _DATA_KEYS_IGNORED},
+        "gan": {k: v for k, v in gan.items() if k not in _GAN_KEYS_IGNORED},
+    }
+    return hashlib.sha256(json.dumps(keyed, sort_keys=True).encode()).hexdigest()[:16]
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `path`.lock, so that concurrent runs needing one GAN train it once."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def load_state(path: Path) -> dict | None:
+    """The GAN state dict cached at `path`; None if absent, or if unreadable (a corrupt entry is named and removed)."""
+    if not path.exists():
+        return None
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)["state_dict"]
+    except Exception as error:  # any unreadable file is a cache miss, not a crash
+        log.warning("GAN cache entry %s is corrupt (%s); retraining it", path, type(error).__name__)
+        path.unlink(missing_ok=True)
+        return None
+
+
+def store(module: torch.nn.Module, path: Path) -> None:
+    """Write a trained module's state dict into the cache atomically."""
+    atomic_write(path, lambda tmp: torch.save({"state_dict": module.state_dict()}, tmp))

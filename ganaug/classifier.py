@@ -1,0 +1,64 @@
+"""The CNN classifier as a LightningModule: cross-entropy, SGD, accuracy on held-out and real training digits."""
+from __future__ import annotations
+
+import pytorch_lightning as pl
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torchmetrics.classification import MulticlassAccuracy
+
+
+class Classifier(pl.LightningModule):
+    """Trains `net` with SGD; validation loader 0 is the held-out test set, loader 1 the real training images.
+
+    `history` keeps the train/test accuracy of every validation epoch, for the results file.
+    """
+
+    def __init__(
+        self,
+        net: nn.Module,
+        num_classes: int = 10,
+        lr: float = 0.05,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+        augmentation: nn.Module | None = None,
+    ) -> None:
+        super().__init__()
+        self.save_hyperparameters(ignore=["net", "augmentation"])
+        self.net = net
+        self.augmentation = augmentation or nn.Identity()
+        self.train_acc = MulticlassAccuracy(num_classes, average="micro")
+        self.eval_acc = nn.ModuleList([MulticlassAccuracy(num_classes, average="micro") for _ in range(2)])
+        self.history: list[dict[str, float]] = []
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x)
+
+    def configure_optimizers(self) -> torch.optim.Optimizer:
+        return torch.optim.SGD(
+            self.parameters(),
+            lr=self.hparams.lr,
+            momentum=self.hparams.momentum,
+            weight_decay=self.hparams.weight_decay,
+        )
+
+    def training_step(self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int) -> torch.Tensor:
+        x, y = batch
+        logits = self(self.augmentation(x))
+        loss = F.cross_entropy(logits, y)
+        self.train_acc(logits, y)
+        self.log("classifier/loss", loss)
+        self.log("classifier/batch_acc", self.train_acc, on_step=False, on_epoch=True)
+        return loss
+
+    def validation_step(self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int, dataloader_idx: int = 0) -> None:
+        x, y = batch
+        self.eval_acc[dataloader_idx](self(x), y)
+
+    def on_validation_epoch_end(self) -> None:
+        test_acc, train_acc = (metric.compute().item() for metric in self.eval_acc)
+        for metric in self.eval_acc:
+            metric.reset()
+        self.log_dict({"classifier/test_acc": test_acc, "classifier/train_acc": train_acc})
+        if self.trainer.state.fn == "fit":
+            self.history.append({"epoch": self.current_epoch + 1, "train_acc": train_acc, "test_acc": test_acc})

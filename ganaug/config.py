@@ -1,0 +1,68 @@
+"""Checks every user-facing config value before any work starts, with a one-line error naming key and fix."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from omegaconf import DictConfig, OmegaConf
+
+from ganaug.errors import UserError
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def positive_int(v: Any) -> bool:
+    return _is_int(v) and v >= 1
+
+
+def positive_number(v: Any) -> bool:
+    return _is_number(v) and v > 0
+
+
+def non_negative_number(v: Any) -> bool:
+    return _is_number(v) and v >= 0
+
+
+def boolean(v: Any) -> bool:
+    return isinstance(v, bool)
+
+
+# key → (test, what is allowed); keys missing from a config are not checked.
+RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "seed": (lambda v: _is_int(v) and v >= 0, "an integer >= 0"),
+    "augment.gan": (boolean, "true or false"),
+    "augment.classic": (boolean, "true or false"),
+    "augment.ratio": (positive_number, "a number > 0 (fakes per real image)"),
+    "data.n_per_class": (positive_int, "an integer >= 1"),
+    "data.test_per_class": (lambda v: v is None or positive_int(v), "null or an integer >= 1"),
+    "data.batch_size": (positive_int, "an integer >= 1"),
+    "data.eval_batch_size": (positive_int, "an integer >= 1"),
+    "gan.steps": (positive_int, "an integer >= 1 (D/G iterations)"),
+    "gan.batch_size": (positive_int, "an integer >= 1"),
+    "gan.sample_every": (lambda v: _is_int(v) and v >= 0, "an integer >= 0 (0: only at the end)"),
+    "gan.module.lr": (positive_number, "a number > 0"),
+    "gan.module.mode_seeking": (non_negative_number, "a number >= 0 (0: off)"),
+    "gan.module.ema_decay": (lambda v: v is None or (_is_number(v) and 0 < v < 1), "null or a number in (0, 1)"),
+    "gan.module.grad_clip": (lambda v: v is None or positive_number(v), "null or a number > 0"),
+    "classifier.epochs": (positive_int, "an integer >= 1"),
+    "classifier.batch_size": (positive_int, "an integer >= 1"),
+    "classifier.eval_every": (positive_int, "an integer >= 1 (epochs)"),
+    "classifier.module.lr": (positive_number, "a number > 0"),
+    "classifier.module.momentum": (non_negative_number, "a number >= 0"),
+    "classifier.module.weight_decay": (non_negative_number, "a number >= 0"),
+}
+
+
+def validate(cfg: DictConfig) -> None:
+    """Raise UserError for the first config value outside what RULES allow."""
+    for key, (ok, allowed) in RULES.items():
+        value = OmegaConf.select(cfg, key, default="__missing__")
+        if isinstance(value, str) and value == "__missing__":
+            continue
+        if not ok(value):
+            raise UserError(f"{key}={value!r} is not allowed: use {allowed}")

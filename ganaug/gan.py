@@ -1,0 +1,118 @@
+"""The conditional GAN as a LightningModule: alternating discriminator and generator Adam steps."""
+from __future__ import annotations
+
+import pytorch_lightning as pl
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+from ganaug.augment import DiffAugment
+
+
+class GAN(pl.LightningModule):
+    """Conditional GAN trained with manual optimisation, one D step then one G step per batch.
+
+    Images enter and leave in [0, 1]; the networks work in [-1, 1]. Against within-class collapse it
+    offers DiffAugment before D, a mode-seeking term for G (MSGAN) and an EMA copy of G for sampling.
+    """
+
+    def __init__(
+        self,
+        generator: nn.Module,
+        discriminator: nn.Module,
+        lr: float = 3e-4,
+        betas: tuple[float, float] = (0.5, 0.999),
+        diffaugment: str = "translation,cutout",
+        mode_seeking: float = 1.0,
+        ema_decay: float | None = 0.999,
+        grad_clip: float | None = None,
+    ) -> None:
+        super().__init__()
+        self.automatic_optimization = False
+        self.save_hyperparameters(ignore=["generator", "discriminator"])
+        self.generator = generator
+        self.discriminator = discriminator
+        self.augment = DiffAugment(diffaugment)
+        self.generator_ema = (
+            AveragedModel(generator, multi_avg_fn=get_ema_multi_avg_fn(ema_decay), use_buffers=True)
+            if ema_decay
+            else None
+        )
+
+    def configure_optimizers(self) -> list[torch.optim.Optimizer]:
+        betas = tuple(self.hparams.betas)
+        return [
+            torch.optim.Adam(self.discriminator.parameters(), lr=self.hparams.lr, betas=betas),
+            torch.optim.Adam(self.generator.parameters(), lr=self.hparams.lr, betas=betas),
+        ]
+
+    def noise(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        return torch.randn(n, self.generator.latent_dim, generator=generator).to(self.device)
+
+    def _step(self, optimizer: torch.optim.Optimizer, loss: torch.Tensor) -> None:
+        """Backward and step one optimizer with only its own network's parameters trainable."""
+        self.toggle_optimizer(optimizer)
+        optimizer.zero_grad()
+        self.manual_backward(loss)
+        if self.hparams.grad_clip:
+            self.clip_gradients(optimizer, gradient_clip_val=self.hparams.grad_clip, gradient_clip_algorithm="norm")
+        optimizer.step()
+        self.untoggle_optimizer(optimizer)
+
+    def discriminator_loss(self, real: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        """BCE with real labelled 1 and (detached) fakes labelled 0; logs D(x) and D(G(z))."""
+        with torch.no_grad():
+            fake = self.generator(self.noise(len(labels)), labels)
+        d_real = self.discriminator(self.augment(real), labels)
+        d_fake = self.discriminator(self.augment(fake), labels)
+        loss = F.binary_cross_entropy_with_logits(d_real, torch.ones_like(d_real)) + F.binary_cross_entropy_with_logits(
+            d_fake, torch.zeros_like(d_fake)
+        )
+        self.log_dict({"gan/d_loss": loss, "gan/D(x)": d_real.sigmoid().mean(), "gan/D(G(z))": d_fake.sigmoid().mean()})
+        return loss
+
+    def generator_loss(self, labels: torch.Tensor) -> torch.Tensor:
+        """BCE asking D to call fakes real, plus the mode-seeking term over pairs of noises with the same label."""
+        half = max(len(labels) // 2, 1)
+        labels = labels[:half].repeat(2)
+        z = self.noise(len(labels))
+        fake = self.generator(z, labels)
+        d_fake = self.discriminator(self.augment(fake), labels)
+        loss = F.binary_cross_entropy_with_logits(d_fake, torch.ones_like(d_fake))
+        self.log("gan/g_adv", loss)
+        if self.hparams.mode_seeking:
+            f1, f2 = fake.chunk(2)
+            z1, z2 = z.chunk(2)
+            ratio = (f1 - f2).abs().mean() / (z1 - z2).abs().mean()
+            loss = loss + self.hparams.mode_seeking / (ratio + 1e-5)
+            self.log("gan/mode_seeking_ratio", ratio)
+        self.log("gan/g_loss", loss)
+        return loss
+
+    def training_step(self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int) -> None:
+        real, labels = batch
+        real = real * 2 - 1
+        d_opt, g_opt = self.optimizers()
+        self._step(d_opt, self.discriminator_loss(real, labels))
+        self._step(g_opt, self.generator_loss(labels))
+        if self.generator_ema is not None:
+            self.generator_ema.update_parameters(self.generator)
+
+    @property
+    def sampler(self) -> nn.Module:
+        """The network fakes are drawn from: the EMA generator when there is one."""
+        return self.generator_ema.module if self.generator_ema is not None else self.generator
+
+    @torch.no_grad()
+    def sample(self, labels: torch.Tensor, seed: int = 0, batch_size: int = 1000) -> torch.Tensor:
+        """Generated images in [0, 1] for `labels`, reproducible for a given `seed`; leaves training mode as it was."""
+        rng = torch.Generator().manual_seed(seed)
+        was_training = self.sampler.training
+        self.sampler.eval()
+        out = [
+            self.sampler(self.noise(len(chunk), rng), chunk.to(self.device)).cpu()
+            for chunk in labels.split(batch_size)
+        ]
+        self.sampler.train(was_training)
+        return (torch.cat(out) + 1) / 2 if out else torch.empty(0, 1, 28, 28)

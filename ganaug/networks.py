@@ -1,0 +1,87 @@
+"""The networks as plain modules: a conditional DCGAN generator and discriminator, and the small CNN classifier."""
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torch.nn.utils.parametrizations import spectral_norm
+
+
+class Generator(nn.Module):
+    """Noise and a class label to a 1×28×28 image in [-1, 1] (label embedding concatenated with noise)."""
+
+    def __init__(self, latent_dim: int = 64, num_classes: int = 10, embed_dim: int = 16, width: int = 64) -> None:
+        super().__init__()
+        self.latent_dim = latent_dim
+        self.embed = nn.Embedding(num_classes, embed_dim)
+        self.project = nn.Sequential(
+            nn.Linear(latent_dim + embed_dim, 2 * width * 7 * 7, bias=False),
+            nn.BatchNorm1d(2 * width * 7 * 7),
+            nn.ReLU(inplace=True),
+            nn.Unflatten(1, (2 * width, 7, 7)),
+        )
+        self.upsample = nn.Sequential(
+            nn.ConvTranspose2d(2 * width, width, 4, stride=2, padding=1, bias=False),  # 14×14
+            nn.BatchNorm2d(width),
+            nn.ReLU(inplace=True),
+            nn.ConvTranspose2d(width, 1, 4, stride=2, padding=1),  # 28×28
+            nn.Tanh(),
+        )
+
+    def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        return self.upsample(self.project(torch.cat([z, self.embed(labels)], dim=1)))
+
+
+class MinibatchStdDev(nn.Module):
+    """Appends the batch's mean feature standard deviation as one more channel, so D can see a collapsed batch."""
+
+    def forward(self, h: torch.Tensor) -> torch.Tensor:
+        std = h.std(dim=0, unbiased=False).mean().expand(h.shape[0], 1, *h.shape[2:])
+        return torch.cat([h, std], dim=1)
+
+
+class Discriminator(nn.Module):
+    """A 1×28×28 image and its label to a real/fake logit (projection discriminator, optional spectral norm)."""
+
+    def __init__(
+        self, num_classes: int = 10, width: int = 64, spectral: bool = True, minibatch_std: bool = True
+    ) -> None:
+        super().__init__()
+        norm = spectral_norm if spectral else (lambda m: m)
+        self.features = nn.Sequential(
+            norm(nn.Conv2d(1, width, 4, stride=2, padding=1)),  # 14×14
+            nn.LeakyReLU(0.2, inplace=True),
+            norm(nn.Conv2d(width, 2 * width, 4, stride=2, padding=1)),  # 7×7
+            nn.LeakyReLU(0.2, inplace=True),
+            MinibatchStdDev() if minibatch_std else nn.Identity(),
+            nn.Flatten(),
+        )
+        features = (2 * width + int(minibatch_std)) * 7 * 7
+        self.head = norm(nn.Linear(features, 1))
+        self.embed = norm(nn.Embedding(num_classes, features))
+
+    def forward(self, x: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        h = self.features(x)
+        return (self.head(h) + (self.embed(labels) * h).sum(dim=1, keepdim=True)).flatten()
+
+
+class CNN(nn.Module):
+    """The small convolutional classifier: two conv-pool blocks and two linear layers."""
+
+    def __init__(self, num_classes: int = 10, channels: int = 32, hidden: int = 128, dropout: float = 0.0) -> None:
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Conv2d(1, channels, 3, padding=1),
+            nn.ReLU(inplace=True),
+            nn.MaxPool2d(2),  # 14×14
+            nn.Conv2d(channels, 2 * channels, 3, padding=1),
+            nn.ReLU(inplace=True),
+            nn.MaxPool2d(2),  # 7×7
+            nn.Flatten(),
+            nn.Linear(2 * channels * 7 * 7, hidden),
+            nn.ReLU(inplace=True),
+            nn.Dropout(dropout),
+            nn.Linear(hidden, num_classes),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x)

@@ -1,0 +1,145 @@
+"""`python -m ganaug.train experiment=NAME`: optional GAN, then the CNN, results in the Hydra output folder."""
+from __future__ import annotations
+
+import logging
+import sys
+import time
+import warnings
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import hydra
+import pytorch_lightning as pl
+import torch
+from hydra.core.hydra_config import HydraConfig
+from hydra.utils import instantiate
+from omegaconf import DictConfig, OmegaConf
+from pytorch_lightning.loggers import TensorBoardLogger
+from torchvision.utils import save_image
+
+from ganaug import cache
+from ganaug.callbacks import GANMonitor
+from ganaug.config import validate
+from ganaug.data import DigitsDataModule
+from ganaug.errors import UserError
+from ganaug.files import write_json
+from ganaug.gan import GAN
+from ganaug.metrics import diversity_ratios
+
+log = logging.getLogger(__name__)
+# Lightning's start-up banners and the tiny-epoch logging-interval hint say nothing useful for these runs.
+logging.getLogger("pytorch_lightning").setLevel(logging.WARNING)
+warnings.filterwarnings("ignore", ".*smaller than the logging interval.*")
+CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "conf")
+
+
+class PhaseTimer(dict):
+    """Wall seconds per named phase."""
+
+    @contextmanager
+    def __call__(self, phase: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        self[phase] = round(self.get(phase, 0.0) + time.perf_counter() - start, 3)
+
+
+def make_trainer(cfg: DictConfig, output_dir: Path, phase: str, **kwargs) -> pl.Trainer:
+    """A Trainer from `cfg.trainer` logging to TensorBoard under `output_dir/tb/<phase>`."""
+    logger = TensorBoardLogger(save_dir=str(output_dir), name="tb", version=phase, default_hp_metric=False)
+    return instantiate(cfg.trainer)(logger=logger, **kwargs)
+
+
+def fit_or_load_gan(cfg: DictConfig, dm: DigitsDataModule, output_dir: Path) -> tuple[GAN, bool]:
+    """The GAN for this run's seed, data and GAN config: from the cache, or trained now and cached."""
+    gan: GAN = instantiate(cfg.gan.module)
+    entry = Path(cfg.paths.gan_cache) / f"{cache.cache_key(cfg)}.ckpt"
+    with cache.locked(entry):
+        state = cache.load_state(entry)
+        if state is not None:
+            gan.load_state_dict(state)
+            log.info("GAN loaded from cache %s", entry)
+            return gan, True
+        monitor = GANMonitor(dm.train_x, dm.train_y, dm.num_classes, every_n_steps=cfg.gan.sample_every)
+        # Lightning counts one step per optimizer step: a D/G iteration is two.
+        trainer = make_trainer(cfg, output_dir, "gan", max_steps=2 * cfg.gan.steps, callbacks=[monitor])
+        trainer.fit(gan, train_dataloaders=dm.real_loader(batch_size=cfg.gan.batch_size))
+        trainer.save_checkpoint(output_dir / "checkpoints" / "gan.ckpt")
+        cache.store(gan, entry)
+        return gan, False
+
+
+def fake_labels(real_labels: torch.Tensor, num_classes: int, ratio: float) -> torch.Tensor:
+    """`ratio` fakes per real image of each class (rounded), as a label vector."""
+    counts = torch.bincount(real_labels, minlength=num_classes).double() * ratio
+    return torch.arange(num_classes).repeat_interleave(counts.round().long())
+
+
+def run(cfg: DictConfig, output_dir: Path) -> dict:
+    """Run one experiment and write `metrics.json` into `output_dir`; returns the metrics."""
+    validate(cfg)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    pl.seed_everything(cfg.seed, workers=True, verbose=False)
+    timer = PhaseTimer()
+    metrics: dict = {
+        "experiment": cfg.experiment_name,
+        "seed": cfg.seed,
+        "ratio": cfg.augment.ratio if cfg.augment.gan else 0.0,
+        "n_per_class": cfg.data.n_per_class,
+        "data": cfg.data._target_.rsplit(".", 1)[-1],
+    }
+    with timer("data"):
+        dm: DigitsDataModule = instantiate(cfg.data)
+        dm.setup()
+    metrics.update(n_train_real=len(dm.train_y), n_test=len(dm.test_y), class_names=dm.class_names)
+    save_image(dm.train_x[: 10 * dm.num_classes], output_dir / "real.png", nrow=10)
+
+    if cfg.augment.gan:
+        with timer("gan"):
+            gan, cached = fit_or_load_gan(cfg, dm, output_dir)
+        with timer("sampling"):
+            labels = fake_labels(dm.train_y, dm.num_classes, cfg.augment.ratio)
+            fakes = gan.sample(labels, seed=cfg.seed)
+            dm.add_fakes(fakes, labels)
+        ratios = diversity_ratios(fakes, labels, dm.train_x, dm.train_y, dm.num_classes)
+        grid = gan.sample(torch.arange(dm.num_classes).repeat_interleave(10), seed=cfg.seed + 1)
+        save_image(grid, output_dir / "samples.png", nrow=10)
+        metrics.update(n_fake=len(labels), gan_cached=cached, diversity=ratios, diversity_min=min(ratios))
+
+    with timer("classifier"):
+        augmentation = instantiate(cfg.augment.affine) if cfg.augment.classic else None
+        classifier = instantiate(cfg.classifier.module, augmentation=augmentation)
+        trainer = make_trainer(
+            cfg,
+            output_dir,
+            "classifier",
+            max_epochs=cfg.classifier.epochs,
+            check_val_every_n_epoch=cfg.classifier.eval_every,
+        )
+        trainer.fit(classifier, datamodule=dm)
+        trainer.save_checkpoint(output_dir / "checkpoints" / "classifier.ckpt")
+    with timer("evaluation"):
+        trainer.validate(classifier, datamodule=dm, verbose=False)
+    final = {k.split("/")[-1]: v.item() for k, v in trainer.callback_metrics.items() if k.startswith("classifier/")}
+    metrics.update(test_acc=final["test_acc"], train_acc=final["train_acc"], curve=classifier.history)
+    trainer.logger.log_hyperparams(
+        {"experiment": cfg.experiment_name, "seed": cfg.seed, "ratio": metrics["ratio"], "n_per_class": cfg.data.n_per_class},
+        {"hparams/test_acc": metrics["test_acc"], "hparams/train_acc": metrics["train_acc"]},
+    )
+    metrics.update(time_s=dict(timer), config=OmegaConf.to_container(cfg, resolve=True), status="complete")
+    write_json(output_dir / "metrics.json", metrics)
+    log.info("%s seed=%s: test_acc=%.4f train_acc=%.4f", cfg.experiment_name, cfg.seed, metrics["test_acc"], metrics["train_acc"])
+    return metrics
+
+
+@hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="train")
+def main(cfg: DictConfig) -> float:
+    try:
+        return run(cfg, Path(HydraConfig.get().runtime.output_dir))["test_acc"]
+    except UserError as error:
+        print(f"ganaug: error: {error}", file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

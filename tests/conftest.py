@@ -1,0 +1,25 @@
+"""Shared fixtures: Hydra configs composed with tiny training lengths, written under a temporary folder."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hydra import compose, initialize_config_dir
+from omegaconf import DictConfig
+
+from ganaug.train import CONFIG_DIR
+
+FAST = ["gan.steps=6", "gan.batch_size=32", "gan.sample_every=3", "classifier.epochs=2", "classifier.eval_every=1"]
+
+
+@pytest.fixture
+def make_cfg(tmp_path: Path):
+    """compose(overrides) → the train config with `paths.root` under tmp_path."""
+
+    def _make(*overrides: str, fast: bool = True) -> DictConfig:
+        with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
+            return compose(
+                "train", overrides=[*(FAST if fast else []), f"paths.root={tmp_path / 'outputs'}", *overrides]
+            )
+
+    return _make

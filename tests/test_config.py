@@ -1,0 +1,48 @@
+import pytest
+from omegaconf import OmegaConf
+
+from ganaug.config import validate
+from ganaug.errors import UserError
+
+EXPERIMENTS = {
+    "baseline": (False, False),
+    "classic": (False, True),
+    "augmented": (True, False),
+    "augmented_classic": (True, True),
+}
+
+
+@pytest.mark.parametrize("name", EXPERIMENTS)
+def test_every_experiment_composes_and_validates(make_cfg, name):
+    cfg = make_cfg(f"experiment={name}", fast=False)
+    OmegaConf.resolve(cfg)
+    validate(cfg)
+    assert cfg.experiment_name == name
+    assert (cfg.augment.gan, cfg.augment.classic) == EXPERIMENTS[name]
+    assert cfg.data.n_per_class == 30 and cfg.classifier.epochs == 300 and cfg.gan.steps == 2000
+    assert cfg.classifier.module.lr == 0.05 and cfg.gan.module.lr == 3e-4
+    assert cfg.data.seed == cfg.seed
+
+
+def test_default_experiment_is_augmented(make_cfg):
+    assert make_cfg().experiment_name == "augmented"
+
+
+@pytest.mark.parametrize(
+    "override, key",
+    [
+        ("augment.ratio=-1", "augment.ratio"),
+        ("augment.ratio=many", "augment.ratio"),
+        ("data.n_per_class=0", "data.n_per_class"),
+        ("gan.steps=1.5", "gan.steps"),
+        ("classifier.epochs=0", "classifier.epochs"),
+        ("gan.module.ema_decay=1.5", "gan.module.ema_decay"),
+        ("seed=-3", "seed"),
+    ],
+)
+def test_bad_values_name_the_key_and_what_is_allowed(make_cfg, override, key):
+    cfg = make_cfg(override)
+    with pytest.raises(UserError) as error:
+        validate(cfg)
+    message = str(error.value)
+    assert message.startswith(f"{key}=") and "use " in message and "\n" not in message

@@ -1,0 +1,59 @@
+import torch
+
+from ganaug.data import DigitsDataModule, builtin_split, load_builtin
+from ganaug.errors import UserError
+import pytest
+
+
+def setup(**kwargs) -> DigitsDataModule:
+    dm = DigitsDataModule(**kwargs)
+    dm.setup()
+    return dm
+
+
+def test_builtin_data_is_the_mnist_test_set():
+    images, labels = load_builtin()
+    assert images.shape == (10_000, 1, 28, 28) and images.dtype == torch.uint8
+    assert labels.bincount().tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+
+
+def test_pool_and_test_set_are_disjoint_and_cover_everything():
+    _, labels = load_builtin()
+    pool, test = builtin_split(labels)
+    assert len(test) >= 4000
+    assert set(pool.tolist()).isdisjoint(test.tolist())
+    assert len(pool) + len(test) == len(labels)
+
+
+def test_training_set_is_class_balanced_and_drawn_from_the_pool():
+    dm = setup(n_per_class=30, seed=0)
+    assert dm.train_y.bincount().tolist() == [30] * 10
+    _, labels = load_builtin()
+    pool, test = builtin_split(labels)
+    assert set(dm.train_index.tolist()) <= set(pool.tolist())
+    assert dm.test_index.tolist() == test.tolist()
+    assert 0.0 <= dm.train_x.min() and dm.train_x.max() <= 1.0
+
+
+def test_same_seed_same_images_other_seed_other_images():
+    a, b, c = setup(seed=1), setup(seed=1), setup(seed=2)
+    assert torch.equal(a.train_x, b.train_x) and torch.equal(a.train_y, b.train_y)
+    assert not torch.equal(a.train_index, c.train_index)
+
+
+def test_paper_protocol_test_subset():
+    dm = setup(test_per_class=20)
+    assert dm.test_y.bincount().tolist() == [20] * 10
+
+
+def test_too_many_per_class_names_the_class():
+    with pytest.raises(UserError, match="class 0 has 451 images, fewer than n_per_class=460"):
+        setup(n_per_class=460)
+
+
+def test_fakes_go_into_the_training_loader_only():
+    dm = setup(n_per_class=3, batch_size=1000)
+    dm.add_fakes(torch.full((7, 1, 28, 28), 0.5), torch.zeros(7, dtype=torch.long))
+    x, y = next(iter(dm.train_dataloader()))
+    assert len(y) == 37 and (x == 0.5).flatten(1).all(1).sum() == 7
+    assert sum(len(b[1]) for b in dm.val_dataloader()[1]) == 30

@@ -1,0 +1,84 @@
+"""End to end through Hydra: the experiments write metrics.json, TensorBoard events and checkpoints."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ganaug.train import run
+
+from conftest import FAST
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def event_files(run_dir: Path, phase: str) -> list[Path]:
+    return list((run_dir / "tb" / phase).glob("events.out.tfevents.*"))
+
+
+def test_baseline_writes_results(make_cfg, tmp_path):
+    out = tmp_path / "run"
+    metrics = run(make_cfg("experiment=baseline"), out)
+    saved = json.loads((out / "metrics.json").read_text())
+    assert saved["test_acc"] == metrics["test_acc"] and 0.0 <= saved["test_acc"] <= 1.0
+    assert saved["experiment"] == "baseline" and saved["n_per_class"] == 30 and saved["ratio"] == 0.0
+    assert saved["n_test"] == 5000 and "diversity" not in saved
+    assert [h["epoch"] for h in saved["curve"]] == [1, 2]
+    assert set(saved["time_s"]) == {"data", "classifier", "evaluation"}
+    assert event_files(out, "classifier") and (out / "checkpoints" / "classifier.ckpt").exists()
+
+
+def test_augmented_trains_gan_once_and_reuses_it_for_another_ratio(make_cfg, tmp_path):
+    first = run(make_cfg("experiment=augmented", "augment.ratio=1"), tmp_path / "r1")
+    assert first["n_fake"] == 300 and first["gan_cached"] is False
+    assert len(first["diversity"]) == 10 and first["diversity_min"] > 0
+    assert set(first["time_s"]) == {"data", "gan", "sampling", "classifier", "evaluation"}
+    assert event_files(tmp_path / "r1", "gan") and (tmp_path / "r1" / "samples.png").exists()
+
+    second = run(make_cfg("experiment=augmented", "augment.ratio=0.5"), tmp_path / "r2")
+    assert second["n_fake"] == 150 and second["gan_cached"] is True
+    assert not event_files(tmp_path / "r2", "gan")
+
+    other_seed = run(make_cfg("experiment=augmented", "seed=1"), tmp_path / "r3")
+    assert other_seed["gan_cached"] is False
+
+
+def test_same_seed_gives_identical_numbers(make_cfg, tmp_path):
+    cfg = make_cfg("experiment=augmented_classic", f"paths.gan_cache={tmp_path / 'nocache'}")
+    a = run(cfg, tmp_path / "a")
+    os.remove(next((tmp_path / "nocache").glob("*.ckpt")))
+    b = run(cfg, tmp_path / "b")
+    assert b["gan_cached"] is False
+    assert a["test_acc"] == b["test_acc"] and a["diversity"] == b["diversity"] and a["curve"] == b["curve"]
+
+
+def train_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ganaug.train", *args], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_two_seed_multirun(tmp_path):
+    sweep = tmp_path / "sweep"
+    result = train_cli("-m", "experiment=baseline", "seed=0,1", *FAST, f"hydra.sweep.dir={sweep}", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    runs = sorted(sweep.glob("*/metrics.json"))
+    assert [p.parent.name.rsplit(",", 1)[-1] for p in runs] == ["seed=0", "seed=1"]
+    assert [json.loads(p.read_text())["seed"] for p in runs] == [0, 1]
+
+
+@pytest.mark.parametrize(
+    "override, expected",
+    [
+        ("experiment=augmentd", "Could not find 'experiment/augmentd'"),
+        ("augment.ratio=-1", "ganaug: error: augment.ratio=-1 is not allowed: use a number > 0"),
+        ("data.n_per_class=0", "ganaug: error: data.n_per_class=0 is not allowed: use an integer >= 1"),
+    ],
+)
+def test_typos_end_with_a_one_line_error(tmp_path, override, expected):
+    result = train_cli(override, f"paths.root={tmp_path}", cwd=tmp_path)
+    assert result.returncode != 0
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
