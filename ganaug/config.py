@@ -35,6 +35,7 @@ def boolean(v: Any) -> bool:
 # key → (test, what is allowed); keys missing from a config are not checked.
 RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "seed": (lambda v: _is_int(v) and v >= 0, "an integer >= 0"),
+    "resume": (boolean, "true or false"),
     "augment.gan": (boolean, "true or false"),
     "augment.classic": (boolean, "true or false"),
     "augment.ratio": (positive_number, "a number > 0 (fakes per real image)"),

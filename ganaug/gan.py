@@ -23,8 +23,8 @@ class GAN(pl.LightningModule):
         discriminator: nn.Module,
         lr: float = 3e-4,
         betas: tuple[float, float] = (0.5, 0.999),
-        diffaugment: str = "translation,cutout",
-        mode_seeking: float = 1.0,
+        diffaugment: str = "translation",
+        mode_seeking: float = 0.02,
         ema_decay: float | None = 0.999,
         grad_clip: float | None = None,
     ) -> None:

@@ -9,7 +9,7 @@ from torch.nn.utils.parametrizations import spectral_norm
 class Generator(nn.Module):
     """Noise and a class label to a 1×28×28 image in [-1, 1] (label embedding concatenated with noise)."""
 
-    def __init__(self, latent_dim: int = 64, num_classes: int = 10, embed_dim: int = 16, width: int = 64) -> None:
+    def __init__(self, latent_dim: int = 64, num_classes: int = 10, embed_dim: int = 16, width: int = 32) -> None:
         super().__init__()
         self.latent_dim = latent_dim
         self.embed = nn.Embedding(num_classes, embed_dim)
@@ -43,7 +43,7 @@ class Discriminator(nn.Module):
     """A 1×28×28 image and its label to a real/fake logit (projection discriminator, optional spectral norm)."""
 
     def __init__(
-        self, num_classes: int = 10, width: int = 64, spectral: bool = True, minibatch_std: bool = True
+        self, num_classes: int = 10, width: int = 32, spectral: bool = True, minibatch_std: bool = True
     ) -> None:
         super().__init__()
         norm = spectral_norm if spectral else (lambda m: m)

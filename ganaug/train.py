@@ -1,6 +1,7 @@
 """`python -m ganaug.train experiment=NAME`: optional GAN, then the CNN, results in the Hydra output folder."""
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import time
@@ -132,10 +133,23 @@ def run(cfg: DictConfig, output_dir: Path) -> dict:
     return metrics
 
 
+def finished(output_dir: Path) -> dict | None:
+    """The metrics of a run that completed in `output_dir` before; None if absent, unreadable or incomplete."""
+    try:
+        metrics = json.loads((output_dir / "metrics.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return metrics if isinstance(metrics, dict) and metrics.get("status") == "complete" else None
+
+
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="train")
 def main(cfg: DictConfig) -> float:
+    output_dir = Path(HydraConfig.get().runtime.output_dir)
+    if cfg.resume and (previous := finished(output_dir)):
+        log.info("skipping %s: finished before (test_acc=%.4f); resume=false reruns it", output_dir, previous["test_acc"])
+        return previous["test_acc"]
     try:
-        return run(cfg, Path(HydraConfig.get().runtime.output_dir))["test_acc"]
+        return run(cfg, output_dir)["test_acc"]
     except UserError as error:
         print(f"ganaug: error: {error}", file=sys.stderr)
         sys.exit(2)

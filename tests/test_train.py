@@ -60,15 +60,6 @@ def train_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     )
 
 
-def test_two_seed_multirun(tmp_path):
-    sweep = tmp_path / "sweep"
-    result = train_cli("-m", "experiment=baseline", "seed=0,1", *FAST, f"hydra.sweep.dir={sweep}", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr[-2000:]
-    runs = sorted(sweep.glob("*/metrics.json"))
-    assert [p.parent.name.rsplit(",", 1)[-1] for p in runs] == ["seed=0", "seed=1"]
-    assert [json.loads(p.read_text())["seed"] for p in runs] == [0, 1]
-
-
 @pytest.mark.parametrize(
     "override, expected",
     [
@@ -82,3 +73,20 @@ def test_typos_end_with_a_one_line_error(tmp_path, override, expected):
     assert result.returncode != 0
     assert expected in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_two_seed_multirun_rerun_skips_finished_runs_and_redoes_broken_ones(tmp_path):
+    sweep = tmp_path / "sweep"
+    args = ("-m", "experiment=baseline", "seed=0,1", *FAST, f"hydra.sweep.dir={sweep}")
+    result = train_cli(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    runs = sorted(sweep.glob("*/metrics.json"))
+    assert [p.parent.name.rsplit(",", 1)[-1] for p in runs] == ["seed=0", "seed=1"]
+    assert [json.loads(p.read_text())["seed"] for p in runs] == [0, 1]
+    first, second = runs
+    kept = first.stat().st_mtime_ns
+    second.write_text(second.read_text()[:50])  # as if killed while writing
+    result = train_cli(*args, cwd=tmp_path)
+    assert result.returncode == 0
+    assert first.stat().st_mtime_ns == kept and "skipping" in result.stderr + result.stdout
+    assert json.loads(second.read_text())["status"] == "complete"
