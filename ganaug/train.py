@@ -155,5 +155,12 @@ def main(cfg: DictConfig) -> float:
         sys.exit(2)
 
 
+def multirun_flag_first(argv: list[str]) -> list[str]:
+    """Move `-m`/`--multirun` before the overrides: Hydra's parser rejects `experiment=x -m seed=0,1` otherwise."""
+    flags = [arg for arg in argv if arg in ("-m", "--multirun")]
+    return flags + [arg for arg in argv if arg not in flags]
+
+
 if __name__ == "__main__":
+    sys.argv[1:] = multirun_flag_first(sys.argv[1:])
     main()

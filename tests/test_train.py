@@ -77,7 +77,7 @@ def test_typos_end_with_a_one_line_error(tmp_path, override, expected):
 
 def test_two_seed_multirun_rerun_skips_finished_runs_and_redoes_broken_ones(tmp_path):
     sweep = tmp_path / "sweep"
-    args = ("-m", "experiment=baseline", "seed=0,1", *FAST, f"hydra.sweep.dir={sweep}")
+    args = ("experiment=baseline", "-m", "seed=0,1",  # the README's order: -m after the first override *FAST, f"hydra.sweep.dir={sweep}")
     result = train_cli(*args, cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
     runs = sorted(sweep.glob("*/metrics.json"))

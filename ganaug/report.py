@@ -1,0 +1,208 @@
+"""`python -m ganaug.report SWEEP_DIR [...]`: mean ± 95 % CI per configuration over seeds, paired to real-only."""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from omegaconf import OmegaConf
+
+from ganaug.files import atomic_write
+from ganaug.stats import Summary, summarize
+
+PAPER_EPOCHS = (20, 80, 140, 220, 300)
+# Overrides that are already columns of the report, or that only identify the run.
+_KNOWN = {"experiment", "seed", "augment.ratio", "data.n_per_class", "data", "hydra.sweep.dir", "paths.root"}
+
+
+def find_runs(dirs: list[Path]) -> tuple[list[dict], list[tuple[Path, str]]]:
+    """Complete runs' metrics (each with `swept`: other overrides) and the run folders that are not complete."""
+    complete, broken = [], []
+    for directory in dirs:
+        for hydra_dir in sorted(directory.rglob(".hydra")):
+            run_dir = hydra_dir.parent
+            try:
+                metrics = json.loads((run_dir / "metrics.json").read_text())
+            except FileNotFoundError:
+                broken.append((run_dir, "no metrics.json (unfinished or failed)"))
+                continue
+            except ValueError:
+                broken.append((run_dir, "metrics.json unreadable"))
+                continue
+            if metrics.get("status") != "complete":
+                broken.append((run_dir, f"status {metrics.get('status')!r}"))
+                continue
+            overrides = OmegaConf.load(hydra_dir / "overrides.yaml") if (hydra_dir / "overrides.yaml").exists() else []
+            pairs = (str(o).lstrip("+~").split("=", 1) for o in overrides)
+            metrics["swept"] = ",".join(f"{k}={v}" for k, v in sorted(pairs) if k not in _KNOWN)
+            complete.append(metrics)
+    return complete, broken
+
+
+def config_of(m: dict) -> tuple:
+    return (m["experiment"], m["ratio"], m["n_per_class"], m["data"], m["swept"])
+
+
+def baseline_of(config: tuple) -> tuple:
+    """The real-only configuration with the same data and other swept values."""
+    _, _, n, data, swept = config
+    return ("baseline", 0.0, n, data, swept)
+
+
+def pct(x: float) -> str:
+    return f"{100 * x:.2f}"
+
+
+def pm(s: Summary) -> str:
+    return f"{pct(s.mean)} ± {pct(s.ci95)}" if s.n > 1 else pct(s.mean)
+
+
+def build_rows(runs: list[dict]) -> list[dict]:
+    """One row per configuration with the statistics of the report."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for m in runs:
+        groups[config_of(m)].append(m)
+    rows = []
+    for config in sorted(groups):
+        members = groups[config]
+        test = summarize([m["test_acc"] for m in members])
+        row = {
+            "experiment": config[0], "ratio": config[1], "n_per_class": config[2], "data": config[3],
+            "swept": config[4], "n": test.n, "test_mean": test.mean, "test_std": test.std, "test_ci95": test.ci95,
+            "train_mean": summarize([m["train_acc"] for m in members]).mean,
+            "diff_mean": None, "diff_ci95": None, "n_paired": 0, "summary": test,
+        }
+        reference = {m["seed"]: m["test_acc"] for m in groups.get(baseline_of(config), [])}
+        paired = [m["test_acc"] - reference[m["seed"]] for m in members if m["seed"] in reference]
+        if paired and config[0] != "baseline":
+            diff = summarize(paired)
+            row.update(diff_mean=diff.mean, diff_ci95=diff.ci95, n_paired=diff.n, diff=diff)
+        for epoch in PAPER_EPOCHS:
+            for split in ("train", "test"):
+                values = [h[f"{split}_acc"] for m in members for h in m.get("curve", []) if h["epoch"] == epoch]
+                row[f"{split}@{epoch}"] = sum(values) / len(values) if values else None
+        row["curve"] = mean_curve(members)
+        rows.append(row)
+    return rows
+
+
+def mean_curve(members: list[dict]) -> list[tuple[int, float]]:
+    """(epoch, mean test accuracy) over the runs that evaluated that epoch."""
+    by_epoch: dict[int, list[float]] = defaultdict(list)
+    for m in members:
+        for h in m.get("curve", []):
+            by_epoch[h["epoch"]].append(h["test_acc"])
+    return [(e, sum(v) / len(v)) for e, v in sorted(by_epoch.items())]
+
+
+def label(row: dict) -> str:
+    parts = [row["experiment"]]
+    if row["ratio"]:
+        parts.append(f"ratio={row['ratio']:g}")
+    parts.append(f"n={row['n_per_class']}")
+    if row["swept"]:
+        parts.append(row["swept"])
+    return " ".join(parts)
+
+
+def markdown(rows: list[dict], broken: list[tuple[Path, str]]) -> str:
+    lines = [
+        "| configuration | runs | test acc % (mean ± 95% CI) | std | train acc % | vs baseline, paired (points, ± 95% CI) |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in rows:
+        diff = f"{100 * r['diff_mean']:+.2f} ± {pct(r['diff_ci95'])} (n={r['n_paired']})" if r["n_paired"] > 1 else (
+            f"{100 * r['diff_mean']:+.2f} (n=1)" if r["n_paired"] else "")
+        std = pct(r["test_std"]) if r["n"] > 1 else ""
+        lines.append(f"| {label(r)} | {r['n']} | {pm(r['summary'])} | {std} | {pct(r['train_mean'])} | {diff} |")
+    lines += ["", "Train / test accuracy % at the study's epochs, mean over seeds:", ""]
+    lines.append("| configuration | " + " | ".join(f"epoch {e}" for e in PAPER_EPOCHS) + " |")
+    lines.append("| --- |" + " --- |" * len(PAPER_EPOCHS))
+    for r in rows:
+        cells = [
+            f"{pct(r[f'train@{e}'])} / {pct(r[f'test@{e}'])}" if r[f"test@{e}"] is not None else "–"
+            for e in PAPER_EPOCHS
+        ]
+        lines.append(f"| {label(r)} | " + " | ".join(cells) + " |")
+    if broken:
+        lines += ["", "Runs not included:", ""] + [f"- `{path}`: {why}" for path, why in broken]
+    return "\n".join(lines) + "\n"
+
+
+CSV_FIELDS = ["experiment", "ratio", "n_per_class", "data", "swept", "n", "test_mean", "test_std", "test_ci95",
+              "train_mean", "diff_mean", "diff_ci95", "n_paired"] + [
+              f"{s}@{e}" for e in PAPER_EPOCHS for s in ("train", "test")]
+
+
+def to_csv(rows: list[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def plot(rows: list[dict], out: Path) -> None:
+    """accuracy_vs_ratio.png (CI band per GAN experiment, real-only and classic as lines) and curves.png."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for experiment in sorted({r["experiment"] for r in rows if r["ratio"]}):
+        series = sorted((r for r in rows if r["experiment"] == experiment), key=lambda r: r["ratio"])
+        x = [r["ratio"] for r in series]
+        ax.plot(x, [100 * r["test_mean"] for r in series], marker="o", label=experiment)
+        if all(r["n"] > 1 for r in series):
+            ax.fill_between(x, [100 * r["summary"].low for r in series], [100 * r["summary"].high for r in series], alpha=0.2)
+    for r in rows:
+        if not r["ratio"]:
+            ax.axhline(100 * r["test_mean"], linestyle="--", color="gray" if r["experiment"] == "baseline" else "black")
+            ax.annotate(label(r), (0, 100 * r["test_mean"]), xycoords=("axes fraction", "data"), fontsize=7)
+    ax.set(xlabel="fakes per real image (augment.ratio)", ylabel="held-out test accuracy %")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    atomic_write(out / "accuracy_vs_ratio.png", lambda tmp: fig.savefig(tmp, format="png", dpi=120))
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for r in rows:
+        epochs, accs = zip(*r["curve"]) if r["curve"] else ((), ())
+        ax.plot(epochs, [100 * a for a in accs], label=label(r))
+    ax.set(xlabel="epoch", ylabel="held-out test accuracy %")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    atomic_write(out / "curves.png", lambda tmp: fig.savefig(tmp, format="png", dpi=120))
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ganaug.report", description=__doc__)
+    parser.add_argument("sweeps", nargs="+", type=Path, help="Hydra multirun folders")
+    parser.add_argument("--out", type=Path, help="where to write the report (default: the first sweep folder)")
+    args = parser.parse_args(argv)
+    missing = [str(d) for d in args.sweeps if not d.is_dir()]
+    if missing:
+        print(f"ganaug.report: error: no such folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    runs, broken = find_runs(args.sweeps)
+    if not runs:
+        print(f"ganaug.report: error: no complete run (metrics.json) under {', '.join(map(str, args.sweeps))}", file=sys.stderr)
+        return 2
+    rows = build_rows(runs)
+    out = args.out or args.sweeps[0]
+    text = markdown(rows, broken)
+    atomic_write(out / "report.md", lambda tmp: tmp.write_text(text))
+    atomic_write(out / "report.csv", lambda tmp: tmp.write_text(to_csv(rows)))
+    plot(rows, out)
+    print(text + f"\nwritten to {out}: report.md report.csv accuracy_vs_ratio.png curves.png")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""The sweep report on a synthetic multirun folder with known numbers and one broken run."""
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from ganaug.report import main
+
+
+def fake_run(sweep: Path, experiment: str, seed: int, test_acc: float, ratio: float = 0.0) -> None:
+    run_dir = sweep / f"experiment={experiment},ratio={ratio},seed={seed}"
+    (run_dir / ".hydra").mkdir(parents=True)
+    (run_dir / ".hydra" / "overrides.yaml").write_text(f"- experiment={experiment}\n- seed={seed}\n")
+    curve = [{"epoch": e, "train_acc": 1.0, "test_acc": test_acc - 0.01 * (e < 300)} for e in (20, 80, 140, 220, 300)]
+    metrics = {"experiment": experiment, "seed": seed, "ratio": ratio, "n_per_class": 30, "data": "DigitsDataModule",
+               "test_acc": test_acc, "train_acc": 1.0, "curve": curve, "status": "complete"}
+    (run_dir / "metrics.json").write_text(json.dumps(metrics))
+
+
+@pytest.fixture
+def sweep(tmp_path: Path) -> Path:
+    for seed, (base, aug) in enumerate([(0.80, 0.83), (0.82, 0.84), (0.84, 0.89)]):
+        fake_run(tmp_path, "baseline", seed, base)
+        fake_run(tmp_path, "augmented", seed, aug, ratio=1.0)
+    (tmp_path / "experiment=augmented,ratio=2.0,seed=0" / ".hydra").mkdir(parents=True)  # killed before writing
+    return tmp_path
+
+
+def test_report_rows_paired_difference_and_broken_runs(sweep, capsys):
+    assert main([str(sweep)]) == 0
+    rows = {r["experiment"]: r for r in csv.DictReader((sweep / "report.csv").open())}
+    assert rows["baseline"]["n"] == "3" and float(rows["baseline"]["test_mean"]) == pytest.approx(0.82)
+    # baseline 0.80, 0.82, 0.84: std 0.02, CI half-width 4.303 * 0.02 / sqrt(3)
+    assert float(rows["baseline"]["test_ci95"]) == pytest.approx(4.303 * 0.02 / 3**0.5)
+    # paired differences 0.03, 0.02, 0.05: mean 0.0333
+    assert float(rows["augmented"]["diff_mean"]) == pytest.approx(0.10 / 3)
+    assert rows["augmented"]["n_paired"] == "3" and rows["baseline"]["diff_mean"] == ""
+    assert float(rows["augmented"]["test@300"]) == pytest.approx((0.83 + 0.84 + 0.89) / 3)
+    assert float(rows["augmented"]["test@20"]) == pytest.approx((0.83 + 0.84 + 0.89) / 3 - 0.01)
+    report = (sweep / "report.md").read_text()
+    assert "ratio=2.0,seed=0" in report and "no metrics.json" in report
+    assert (sweep / "accuracy_vs_ratio.png").stat().st_size > 0 and (sweep / "curves.png").stat().st_size > 0
+    assert "82.00 ± 4.97" in capsys.readouterr().out
+
+
+def test_report_on_missing_or_empty_folder_is_one_line(tmp_path, capsys):
+    assert main([str(tmp_path / "nope")]) == 2
+    assert main([str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and "no such folder" in err[0] and "no complete run" in err[1]
