@@ -7,6 +7,8 @@ import torch.nn.functional as F
 from torch import nn
 from torchmetrics.classification import MulticlassAccuracy
 
+from ganaug.errors import ensure_finite
+
 
 class Classifier(pl.LightningModule):
     """Trains `net` with SGD; validation loader 0 is the held-out test set, loader 1 the real training images.
@@ -46,6 +48,7 @@ class Classifier(pl.LightningModule):
         x, y = batch
         logits = self(self.augmentation(x))
         loss = F.cross_entropy(logits, y)
+        ensure_finite(loss, "classifier", self.global_step, "lower classifier.module.lr")
         self.train_acc(logits, y)
         self.log("classifier/loss", loss)
         self.log("classifier/batch_acc", self.train_acc, on_step=False, on_epoch=True)

@@ -1,5 +1,18 @@
-"""The one exception type ganaug raises for problems a user can fix."""
+"""The exceptions ganaug raises for problems a user can act on; each message is one line."""
+from __future__ import annotations
+
+import torch
 
 
 class UserError(Exception):
-    """Bad input or configuration; its message is one line saying what is wrong and how to fix it."""
+    """Bad input or configuration: the message says what is wrong and how to fix it."""
+
+
+class Diverged(Exception):
+    """A training loss became NaN or infinite: the message names the phase and the step."""
+
+
+def ensure_finite(loss: torch.Tensor, what: str, step: int, fix: str) -> None:
+    """Raise Diverged if `loss` is NaN or infinite."""
+    if not torch.isfinite(loss).all():
+        raise Diverged(f"{what} loss is {loss.item()} at step {step}; {fix}")

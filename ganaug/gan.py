@@ -8,6 +8,7 @@ from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from ganaug.augment import DiffAugment
+from ganaug.errors import ensure_finite
 
 
 class GAN(pl.LightningModule):
@@ -50,8 +51,9 @@ class GAN(pl.LightningModule):
     def noise(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
         return torch.randn(n, self.generator.latent_dim, generator=generator).to(self.device)
 
-    def _step(self, optimizer: torch.optim.Optimizer, loss: torch.Tensor) -> None:
+    def _step(self, optimizer: torch.optim.Optimizer, loss: torch.Tensor, name: str) -> None:
         """Backward and step one optimizer with only its own network's parameters trainable."""
+        ensure_finite(loss, f"GAN {name}", self.global_step // 2, "lower gan.module.lr or set gan.module.grad_clip")
         self.toggle_optimizer(optimizer)
         optimizer.zero_grad()
         self.manual_backward(loss)
@@ -94,8 +96,8 @@ class GAN(pl.LightningModule):
         real, labels = batch
         real = real * 2 - 1
         d_opt, g_opt = self.optimizers()
-        self._step(d_opt, self.discriminator_loss(real, labels))
-        self._step(g_opt, self.generator_loss(labels))
+        self._step(d_opt, self.discriminator_loss(real, labels), "discriminator")
+        self._step(g_opt, self.generator_loss(labels), "generator")
         if self.generator_ema is not None:
             self.generator_ema.update_parameters(self.generator)
 

@@ -23,15 +23,16 @@ from ganaug import cache
 from ganaug.callbacks import GANMonitor
 from ganaug.config import validate
 from ganaug.data import DigitsDataModule
-from ganaug.errors import UserError
+from ganaug.errors import Diverged, UserError
 from ganaug.files import write_json
 from ganaug.gan import GAN
-from ganaug.metrics import diversity_ratios
+from ganaug.quality import DigitFeatures, gan_quality
 
 log = logging.getLogger(__name__)
 # Lightning's start-up banners and the tiny-epoch logging-interval hint say nothing useful for these runs.
 logging.getLogger("pytorch_lightning").setLevel(logging.WARNING)
 warnings.filterwarnings("ignore", ".*smaller than the logging interval.*")
+HPARAM_METRICS = ("test_acc", "train_acc", "fid", "kid", "label_fidelity", "diversity_min", "near_copy_rate")
 CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "conf")
 
 
@@ -102,10 +103,13 @@ def run(cfg: DictConfig, output_dir: Path) -> dict:
             labels = fake_labels(dm.train_y, dm.num_classes, cfg.augment.ratio)
             fakes = gan.sample(labels, seed=cfg.seed)
             dm.add_fakes(fakes, labels)
-        ratios = diversity_ratios(fakes, labels, dm.train_x, dm.train_y, dm.num_classes)
+        with timer("gan_quality"):
+            quality = gan_quality(
+                DigitFeatures.load(), fakes, labels, dm.train_x, dm.train_y, dm.test_x, dm.test_y, dm.num_classes
+            )
         grid = gan.sample(torch.arange(dm.num_classes).repeat_interleave(10), seed=cfg.seed + 1)
         save_image(grid, output_dir / "samples.png", nrow=10)
-        metrics.update(n_fake=len(labels), gan_cached=cached, diversity=ratios, diversity_min=min(ratios))
+        metrics.update(n_fake=len(labels), gan_cached=cached, **quality)
 
     with timer("classifier"):
         augmentation = instantiate(cfg.augment.affine) if cfg.augment.classic else None
@@ -125,7 +129,7 @@ def run(cfg: DictConfig, output_dir: Path) -> dict:
     metrics.update(test_acc=final["test_acc"], train_acc=final["train_acc"], curve=classifier.history)
     trainer.logger.log_hyperparams(
         {"experiment": cfg.experiment_name, "seed": cfg.seed, "ratio": metrics["ratio"], "n_per_class": cfg.data.n_per_class},
-        {"hparams/test_acc": metrics["test_acc"], "hparams/train_acc": metrics["train_acc"]},
+        {f"hparams/{k}": metrics[k] for k in HPARAM_METRICS if k in metrics},
     )
     metrics.update(time_s=dict(timer), config=OmegaConf.to_container(cfg, resolve=True), status="complete")
     write_json(output_dir / "metrics.json", metrics)
@@ -150,6 +154,11 @@ def main(cfg: DictConfig) -> float:
         return previous["test_acc"]
     try:
         return run(cfg, output_dir)["test_acc"]
+    except Diverged as error:  # this run fails; the rest of a sweep goes on
+        log.error("run failed: %s", error)
+        failed = {"experiment": cfg.experiment_name, "seed": cfg.seed, "status": "failed", "error": str(error)}
+        write_json(output_dir / "metrics.json", failed)
+        return float("nan")
     except UserError as error:
         print(f"ganaug: error: {error}", file=sys.stderr)
         sys.exit(2)

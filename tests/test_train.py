@@ -34,7 +34,8 @@ def test_augmented_trains_gan_once_and_reuses_it_for_another_ratio(make_cfg, tmp
     first = run(make_cfg("experiment=augmented", "augment.ratio=1"), tmp_path / "r1")
     assert first["n_fake"] == 300 and first["gan_cached"] is False
     assert len(first["diversity"]) == 10 and first["diversity_min"] > 0
-    assert set(first["time_s"]) == {"data", "gan", "sampling", "classifier", "evaluation"}
+    assert set(first["time_s"]) == {"data", "gan", "sampling", "gan_quality", "classifier", "evaluation"}
+    assert {"fid", "kid", "label_fidelity", "near_copy_rate"} <= set(first)
     assert event_files(tmp_path / "r1", "gan") and (tmp_path / "r1" / "samples.png").exists()
 
     second = run(make_cfg("experiment=augmented", "augment.ratio=0.5"), tmp_path / "r2")
@@ -77,7 +78,8 @@ def test_typos_end_with_a_one_line_error(tmp_path, override, expected):
 
 def test_two_seed_multirun_rerun_skips_finished_runs_and_redoes_broken_ones(tmp_path):
     sweep = tmp_path / "sweep"
-    args = ("experiment=baseline", "-m", "seed=0,1",  # the README's order: -m after the first override *FAST, f"hydra.sweep.dir={sweep}")
+    # -m after the first override, as in the README
+    args = ("experiment=baseline", "-m", "seed=0,1", *FAST, f"hydra.sweep.dir={sweep}")
     result = train_cli(*args, cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
     runs = sorted(sweep.glob("*/metrics.json"))
@@ -90,3 +92,17 @@ def test_two_seed_multirun_rerun_skips_finished_runs_and_redoes_broken_ones(tmp_
     assert result.returncode == 0
     assert first.stat().st_mtime_ns == kept and "skipping" in result.stderr + result.stdout
     assert json.loads(second.read_text())["status"] == "complete"
+
+
+def test_divergence_fails_that_run_with_one_line_and_the_sweep_goes_on(tmp_path):
+    sweep = tmp_path / "sweep"
+    result = train_cli(
+        "experiment=baseline", "-m", "classifier.module.lr=1e6,0.05", *FAST, f"hydra.sweep.dir={sweep}", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    runs = {p.parent.name: json.loads(p.read_text()) for p in sweep.glob("*/metrics.json")}
+    failed = next(m for name, m in runs.items() if "lr=1000000.0" in name)
+    ok = next(m for name, m in runs.items() if "lr=0.05" in name)
+    assert failed["status"] == "failed" and failed["error"].startswith("classifier loss is ")
+    assert "lower classifier.module.lr" in failed["error"] and ok["status"] == "complete"
+    assert "run failed: classifier loss is" in result.stdout + result.stderr

@@ -1,0 +1,43 @@
+import pytest
+import torch
+
+from ganaug.data import DigitsDataModule
+from ganaug.quality import DigitFeatures, gan_quality, near_copy_rate
+
+
+@pytest.fixture(scope="module")
+def dm() -> DigitsDataModule:
+    dm = DigitsDataModule(n_per_class=30, seed=0)
+    dm.setup()
+    return dm
+
+
+@pytest.fixture(scope="module")
+def features() -> DigitFeatures:
+    return DigitFeatures.load()
+
+
+def quality(features, dm, fakes, labels):
+    return gan_quality(features, fakes, labels, dm.train_x, dm.train_y, dm.test_x[:2000], dm.test_y[:2000], 10)
+
+
+def test_feature_network_recognises_held_out_digits(features, dm):
+    assert (features.classify(dm.test_x) == dm.test_y).float().mean() > 0.95
+
+
+def test_new_real_digits_score_as_real_and_noise_scores_far(features, dm):
+    real = quality(features, dm, dm.test_x[2000:2500], dm.test_y[2000:2500])
+    noise = quality(features, dm, torch.rand(500, 1, 28, 28), dm.test_y[2000:2500])
+    assert real["fid"] < 0.05 * noise["fid"] and real["kid"] < 0.05 * noise["kid"]
+    assert real["label_fidelity"] > 0.95 and noise["label_fidelity"] < 0.3
+    assert real["near_copy_rate"] < 0.15 and 0.7 < real["diversity_min"]
+
+
+def test_fid_of_a_set_against_itself_is_near_zero(features, dm):
+    assert quality(features, dm, dm.test_x[:2000], dm.test_y[:2000])["fid"] == pytest.approx(0, abs=1e-2)
+
+
+def test_exact_copies_of_training_digits_are_flagged(features, dm):
+    copies = dm.train_x.repeat(2, 1, 1, 1)
+    rate, threshold = near_copy_rate(copies, dm.train_y.repeat(2), dm.train_x, dm.train_y, dm.test_x, dm.test_y)
+    assert rate == 1.0 and threshold > 0
