@@ -77,6 +77,15 @@ def fake_labels(real_labels: torch.Tensor, num_classes: int, ratio: float) -> to
     return torch.arange(num_classes).repeat_interleave(counts.round().long())
 
 
+def class_rows(x: torch.Tensor, y: torch.Tensor, num_classes: int, per_class: int = 10) -> torch.Tensor:
+    """`per_class` images of each class in class order (blank where a class has fewer), for a grid of one class per row."""
+    rows = torch.zeros(num_classes, per_class, *x.shape[1:])
+    for c in range(num_classes):
+        members = x[y == c][:per_class]
+        rows[c, : len(members)] = members
+    return rows.flatten(0, 1)
+
+
 def run(cfg: DictConfig, output_dir: Path) -> dict:
     """Run one experiment and write `metrics.json` into `output_dir`; returns the metrics."""
     validate(cfg)
@@ -94,7 +103,7 @@ def run(cfg: DictConfig, output_dir: Path) -> dict:
         dm: DigitsDataModule = instantiate(cfg.data)
         dm.setup()
     metrics.update(n_train_real=len(dm.train_y), n_test=len(dm.test_y), class_names=dm.class_names)
-    save_image(dm.train_x[: 10 * dm.num_classes], output_dir / "real.png", nrow=10)
+    save_image(class_rows(dm.train_x, dm.train_y, dm.num_classes), output_dir / "real.png", nrow=10)
 
     if cfg.augment.gan:
         with timer("gan"):
