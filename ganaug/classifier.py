@@ -49,7 +49,7 @@ class Classifier(pl.LightningModule):
         logits = self(self.augmentation(x))
         loss = F.cross_entropy(logits, y)
         ensure_finite(loss, "classifier", self.global_step, "lower classifier.module.lr")
-        self.train_acc(logits, y)
+        self.train_acc.update(logits, y)
         self.log("classifier/loss", loss)
         self.log("classifier/batch_acc", self.train_acc, on_step=False, on_epoch=True)
         return loss
@@ -65,3 +65,9 @@ class Classifier(pl.LightningModule):
         self.log_dict({"classifier/test_acc": test_acc, "classifier/train_acc": train_acc})
         if self.trainer.state.fn == "fit":
             self.history.append({"epoch": self.current_epoch + 1, "train_acc": train_acc, "test_acc": test_acc})
+
+    def on_save_checkpoint(self, checkpoint: dict) -> None:
+        checkpoint["accuracy_history"] = self.history
+
+    def on_load_checkpoint(self, checkpoint: dict) -> None:
+        self.history = checkpoint.get("accuracy_history", [])

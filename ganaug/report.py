@@ -15,6 +15,7 @@ from ganaug.files import atomic_write
 from ganaug.stats import Summary, summarize
 
 PAPER_EPOCHS = (20, 80, 140, 220, 300)
+GAN_COLUMNS = ("diversity_min", "label_fidelity", "near_copy_rate", "fid")
 # Overrides that are already columns of the report, or that only identify the run.
 _KNOWN = {"experiment", "seed", "augment.ratio", "data.n_per_class", "data", "hydra.sweep.dir", "paths.root"}
 
@@ -74,6 +75,8 @@ def build_rows(runs: list[dict]) -> list[dict]:
             "experiment": config[0], "ratio": config[1], "n_per_class": config[2], "data": config[3],
             "swept": config[4], "n": test.n, "test_mean": test.mean, "test_std": test.std, "test_ci95": test.ci95,
             "train_mean": summarize([m["train_acc"] for m in members]).mean,
+            **{f"{k}_mean": mean_of(members, k) for k in GAN_COLUMNS},
+            "collapsed": sum(bool(m.get("gan_collapsed")) for m in members),
             "diff_mean": None, "diff_ci95": None, "n_paired": 0, "summary": test,
         }
         reference = {m["seed"]: m["test_acc"] for m in groups.get(baseline_of(config), [])}
@@ -88,6 +91,12 @@ def build_rows(runs: list[dict]) -> list[dict]:
         row["curve"] = mean_curve(members)
         rows.append(row)
     return rows
+
+
+def mean_of(members: list[dict], key: str) -> float | None:
+    """Mean of `key` over the runs that have it (GAN measures exist only where a GAN was used)."""
+    values = [m[key] for m in members if m.get(key) is not None]
+    return sum(values) / len(values) if values else None
 
 
 def mean_curve(members: list[dict]) -> list[tuple[int, float]]:
@@ -111,14 +120,17 @@ def label(row: dict) -> str:
 
 def markdown(rows: list[dict], broken: list[tuple[Path, str]]) -> str:
     lines = [
-        "| configuration | runs | test acc % (mean ± 95% CI) | std | train acc % | vs baseline, paired (points, ± 95% CI) |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| configuration | runs | test acc % (mean ± 95% CI) | std | train acc % | vs baseline, paired (points, ± 95% CI) "
+        "| diversity min | label fidelity | near-copies | FID | collapsed runs |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows:
         diff = f"{100 * r['diff_mean']:+.2f} ± {pct(r['diff_ci95'])} (n={r['n_paired']})" if r["n_paired"] > 1 else (
             f"{100 * r['diff_mean']:+.2f} (n=1)" if r["n_paired"] else "")
         std = pct(r["test_std"]) if r["n"] > 1 else ""
-        lines.append(f"| {label(r)} | {r['n']} | {pm(r['summary'])} | {std} | {pct(r['train_mean'])} | {diff} |")
+        gan = " | ".join("" if r[f"{k}_mean"] is None else f"{r[f'{k}_mean']:.2f}" for k in GAN_COLUMNS)
+        collapsed = str(r["collapsed"]) if r["diversity_min_mean"] is not None else ""
+        lines.append(f"| {label(r)} | {r['n']} | {pm(r['summary'])} | {std} | {pct(r['train_mean'])} | {diff} | {gan} | {collapsed} |")
     lines += ["", "Train / test accuracy % at the study's epochs, mean over seeds:", ""]
     lines.append("| configuration | " + " | ".join(f"epoch {e}" for e in PAPER_EPOCHS) + " |")
     lines.append("| --- |" + " --- |" * len(PAPER_EPOCHS))
@@ -134,7 +146,7 @@ def markdown(rows: list[dict], broken: list[tuple[Path, str]]) -> str:
 
 
 CSV_FIELDS = ["experiment", "ratio", "n_per_class", "data", "swept", "n", "test_mean", "test_std", "test_ci95",
-              "train_mean", "diff_mean", "diff_ci95", "n_paired"] + [
+              "train_mean", "diff_mean", "diff_ci95", "n_paired"] + [f"{k}_mean" for k in GAN_COLUMNS] + ["collapsed"] + [
               f"{s}@{e}" for e in PAPER_EPOCHS for s in ("train", "test")]
 
 

@@ -16,6 +16,7 @@ import torch
 from hydra.core.hydra_config import HydraConfig
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
+from pytorch_lightning.callbacks import ModelCheckpoint
 from pytorch_lightning.loggers import TensorBoardLogger
 from torchvision.utils import save_image
 
@@ -52,8 +53,18 @@ def make_trainer(cfg: DictConfig, output_dir: Path, phase: str, **kwargs) -> pl.
     return instantiate(cfg.trainer)(logger=logger, **kwargs)
 
 
-def fit_or_load_gan(cfg: DictConfig, dm: DigitsDataModule, output_dir: Path) -> tuple[GAN, bool]:
-    """The GAN for this run's seed, data and GAN config: from the cache, or trained now and cached."""
+def checkpointing(cfg: DictConfig, output_dir: Path, phase: str, **every) -> tuple[ModelCheckpoint, str | None]:
+    """A callback that keeps `checkpoints/<phase>.ckpt` up to date, and the checkpoint to resume from, if any."""
+    path = output_dir / "checkpoints" / f"{phase}.ckpt"
+    callback = ModelCheckpoint(dirpath=path.parent, filename=phase, enable_version_counter=False, **every)
+    if cfg.resume and path.exists():
+        log.info("resuming %s from %s", phase, path)
+        return callback, str(path)
+    return callback, None
+
+
+def fit_or_load_gan(cfg: DictConfig, dm: DigitsDataModule, output_dir: Path) -> tuple[GAN, Path, bool]:
+    """The GAN for this run's seed, data and GAN config, its cache entry, and whether it came from the cache."""
     gan: GAN = instantiate(cfg.gan.module)
     entry = Path(cfg.paths.gan_cache) / f"{cache.cache_key(cfg)}.ckpt"
     with cache.locked(entry):
@@ -61,14 +72,17 @@ def fit_or_load_gan(cfg: DictConfig, dm: DigitsDataModule, output_dir: Path) -> 
         if state is not None:
             gan.load_state_dict(state)
             log.info("GAN loaded from cache %s", entry)
-            return gan, True
+            return gan, entry, True
         monitor = GANMonitor(dm.train_x, dm.train_y, dm.num_classes, every_n_steps=cfg.gan.sample_every)
         # Lightning counts one step per optimizer step: a D/G iteration is two.
-        trainer = make_trainer(cfg, output_dir, "gan", max_steps=2 * cfg.gan.steps, callbacks=[monitor])
-        trainer.fit(gan, train_dataloaders=dm.real_loader(batch_size=cfg.gan.batch_size))
-        trainer.save_checkpoint(output_dir / "checkpoints" / "gan.ckpt")
+        saver, resume_from = checkpointing(cfg, output_dir, "gan", every_n_train_steps=2 * cfg.gan.checkpoint_every)
+        trainer = make_trainer(
+            cfg, output_dir, "gan", max_steps=2 * cfg.gan.steps, callbacks=[monitor, saver], enable_checkpointing=True
+        )
+        trainer.fit(gan, train_dataloaders=dm.real_loader(batch_size=cfg.gan.batch_size), ckpt_path=resume_from)
+        trainer.save_checkpoint(saver.dirpath + "/gan.ckpt")
         cache.store(gan, entry)
-        return gan, False
+        return gan, entry, False
 
 
 def fake_labels(real_labels: torch.Tensor, num_classes: int, ratio: float) -> torch.Tensor:
@@ -107,7 +121,7 @@ def run(cfg: DictConfig, output_dir: Path) -> dict:
 
     if cfg.augment.gan:
         with timer("gan"):
-            gan, cached = fit_or_load_gan(cfg, dm, output_dir)
+            gan, entry, cached = fit_or_load_gan(cfg, dm, output_dir)
         with timer("sampling"):
             labels = fake_labels(dm.train_y, dm.num_classes, cfg.augment.ratio)
             fakes = gan.sample(labels, seed=cfg.seed)
@@ -118,20 +132,26 @@ def run(cfg: DictConfig, output_dir: Path) -> dict:
             )
         grid = gan.sample(torch.arange(dm.num_classes).repeat_interleave(10), seed=cfg.seed + 1)
         save_image(grid, output_dir / "samples.png", nrow=10)
-        metrics.update(n_fake=len(labels), gan_cached=cached, **quality)
+        metrics.update(n_fake=len(labels), gan_cached=cached, gan_cache_entry=str(entry.resolve()), **quality)
+        metrics["gan_collapsed"] = quality["diversity_min"] < cfg.gan.collapse_below
+        if metrics["gan_collapsed"]:
+            log.warning("GAN collapsed: diversity ratio %.2f < gan.collapse_below=%s", quality["diversity_min"], cfg.gan.collapse_below)
 
     with timer("classifier"):
         augmentation = instantiate(cfg.augment.affine) if cfg.augment.classic else None
         classifier = instantiate(cfg.classifier.module, augmentation=augmentation)
+        saver, resume_from = checkpointing(cfg, output_dir, "classifier", every_n_epochs=cfg.classifier.eval_every)
         trainer = make_trainer(
             cfg,
             output_dir,
             "classifier",
             max_epochs=cfg.classifier.epochs,
             check_val_every_n_epoch=cfg.classifier.eval_every,
+            callbacks=[saver],
+            enable_checkpointing=True,
         )
-        trainer.fit(classifier, datamodule=dm)
-        trainer.save_checkpoint(output_dir / "checkpoints" / "classifier.ckpt")
+        trainer.fit(classifier, datamodule=dm, ckpt_path=resume_from)
+        trainer.save_checkpoint(saver.dirpath + "/classifier.ckpt")
     with timer("evaluation"):
         trainer.validate(classifier, datamodule=dm, verbose=False)
     final = {k.split("/")[-1]: v.item() for k, v in trainer.callback_metrics.items() if k.startswith("classifier/")}

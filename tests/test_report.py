@@ -8,13 +8,13 @@ import pytest
 from ganaug.report import main
 
 
-def fake_run(sweep: Path, experiment: str, seed: int, test_acc: float, ratio: float = 0.0) -> None:
+def fake_run(sweep: Path, experiment: str, seed: int, test_acc: float, ratio: float = 0.0, **extra) -> None:
     run_dir = sweep / f"experiment={experiment},ratio={ratio},seed={seed}"
     (run_dir / ".hydra").mkdir(parents=True)
     (run_dir / ".hydra" / "overrides.yaml").write_text(f"- experiment={experiment}\n- seed={seed}\n")
     curve = [{"epoch": e, "train_acc": 1.0, "test_acc": test_acc - 0.01 * (e < 300)} for e in (20, 80, 140, 220, 300)]
     metrics = {"experiment": experiment, "seed": seed, "ratio": ratio, "n_per_class": 30, "data": "DigitsDataModule",
-               "test_acc": test_acc, "train_acc": 1.0, "curve": curve, "status": "complete"}
+               "test_acc": test_acc, "train_acc": 1.0, "curve": curve, "status": "complete", **extra}
     (run_dir / "metrics.json").write_text(json.dumps(metrics))
 
 
@@ -22,7 +22,7 @@ def fake_run(sweep: Path, experiment: str, seed: int, test_acc: float, ratio: fl
 def sweep(tmp_path: Path) -> Path:
     for seed, (base, aug) in enumerate([(0.80, 0.83), (0.82, 0.84), (0.84, 0.89)]):
         fake_run(tmp_path, "baseline", seed, base)
-        fake_run(tmp_path, "augmented", seed, aug, ratio=1.0)
+        fake_run(tmp_path, "augmented", seed, aug, ratio=1.0, diversity_min=0.3 + 0.2 * seed, gan_collapsed=seed == 0)
     (tmp_path / "experiment=augmented,ratio=2.0,seed=0" / ".hydra").mkdir(parents=True)  # killed before writing
     return tmp_path
 
@@ -36,6 +36,7 @@ def test_report_rows_paired_difference_and_broken_runs(sweep, capsys):
     # paired differences 0.03, 0.02, 0.05: mean 0.0333
     assert float(rows["augmented"]["diff_mean"]) == pytest.approx(0.10 / 3)
     assert rows["augmented"]["n_paired"] == "3" and rows["baseline"]["diff_mean"] == ""
+    assert float(rows["augmented"]["diversity_min_mean"]) == pytest.approx(0.5) and rows["augmented"]["collapsed"] == "1"
     assert float(rows["augmented"]["test@300"]) == pytest.approx((0.83 + 0.84 + 0.89) / 3)
     assert float(rows["augmented"]["test@20"]) == pytest.approx((0.83 + 0.84 + 0.89) / 3 - 0.01)
     report = (sweep / "report.md").read_text()

@@ -35,7 +35,7 @@ def test_augmented_trains_gan_once_and_reuses_it_for_another_ratio(make_cfg, tmp
     assert first["n_fake"] == 300 and first["gan_cached"] is False
     assert len(first["diversity"]) == 10 and first["diversity_min"] > 0
     assert set(first["time_s"]) == {"data", "gan", "sampling", "gan_quality", "classifier", "evaluation"}
-    assert {"fid", "kid", "label_fidelity", "near_copy_rate"} <= set(first)
+    assert {"fid", "kid", "label_fidelity", "near_copy_rate", "gan_collapsed"} <= set(first)
     assert event_files(tmp_path / "r1", "gan") and (tmp_path / "r1" / "samples.png").exists()
 
     second = run(make_cfg("experiment=augmented", "augment.ratio=0.5"), tmp_path / "r2")
@@ -117,3 +117,18 @@ def test_class_rows_put_one_class_per_row_and_leave_missing_blank():
     y = torch.tensor([1, 0, 1, 1, 0])
     rows = class_rows(x, y, num_classes=3, per_class=2).flatten().tolist()
     assert rows == [2.0, 5.0, 1.0, 3.0, 0.0, 0.0]
+
+
+def test_interrupted_classifier_resumes_from_its_checkpoint(make_cfg, tmp_path, caplog):
+    out = tmp_path / "run"
+    run(make_cfg("experiment=baseline", "classifier.epochs=2"), out)
+    (out / "metrics.json").unlink()  # as if killed after epoch 2 of 4
+    with caplog.at_level("INFO", logger="ganaug.train"):
+        resumed = run(make_cfg("experiment=baseline", "classifier.epochs=4"), out)
+    assert "resuming classifier" in caplog.text
+    assert [h["epoch"] for h in resumed["curve"]] == [1, 2, 3, 4]
+
+    caplog.clear()
+    with caplog.at_level("INFO", logger="ganaug.train"):
+        run(make_cfg("experiment=baseline", "classifier.epochs=4", "resume=false"), out)
+    assert "resuming" not in caplog.text

@@ -1,0 +1,43 @@
+"""The GAN cache: what its key depends on, corrupt entries, and two runs racing for one entry."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from ganaug.cache import cache_key
+from ganaug.train import run
+
+from conftest import FAST
+
+
+def test_key_depends_on_what_changes_the_gan_only(make_cfg):
+    key = cache_key(make_cfg())
+    assert cache_key(make_cfg("augment.ratio=4", "classifier.epochs=7", "gan.sample_every=1")) == key
+    assert cache_key(make_cfg("experiment=augmented_classic", "data.test_per_class=20")) == key
+    assert cache_key(make_cfg("seed=1")) != key
+    assert cache_key(make_cfg("gan.steps=7")) != key
+    assert cache_key(make_cfg("data.n_per_class=10")) != key
+    assert cache_key(make_cfg("gan.module.mode_seeking=0.5")) != key
+
+
+def test_corrupt_entry_is_named_and_retrained(make_cfg, tmp_path, caplog):
+    first = run(make_cfg("experiment=augmented"), tmp_path / "a")
+    entry = Path(first["gan_cache_entry"])
+    entry.write_bytes(entry.read_bytes()[:100])  # truncated, as by a full disk
+    second = run(make_cfg("experiment=augmented"), tmp_path / "b")
+    assert second["gan_cached"] is False and f"GAN cache entry {entry} is corrupt" in caplog.text
+    assert second["diversity"] == first["diversity"]  # same seed: the retrained GAN is the same GAN
+
+
+def test_two_runs_racing_for_one_entry_train_it_once(tmp_path):
+    common = ["-m", "ganaug.train", "experiment=augmented", *FAST, f"paths.gan_cache={tmp_path / 'cache'}"]
+    procs = [
+        subprocess.Popen([sys.executable, *common, f"hydra.run.dir={tmp_path / name}"], cwd=tmp_path,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        for name in ("one", "two")
+    ]
+    for proc in procs:
+        assert proc.wait(timeout=300) == 0, proc.stderr.read()[-2000:]
+    cached = sorted(json.loads((tmp_path / name / "metrics.json").read_text())["gan_cached"] for name in ("one", "two"))
+    assert cached == [False, True]
+    assert len(list((tmp_path / "cache").glob("*.ckpt"))) == 1
