@@ -46,3 +46,9 @@ def test_bad_values_name_the_key_and_what_is_allowed(make_cfg, override, key):
         validate(cfg)
     message = str(error.value)
     assert message.startswith(f"{key}=") and "use " in message and "\n" not in message
+
+
+def test_gpu_trainer_config_composes(make_cfg):
+    cfg = make_cfg("trainer=gpu")
+    assert cfg.trainer.accelerator == "gpu" and cfg.trainer.precision == "bf16-mixed"
+    assert cfg.trainer._target_ == "pytorch_lightning.Trainer" and cfg.trainer.num_sanity_val_steps == 0
