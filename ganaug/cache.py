@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 # Config keys that do not change the trained GAN.
 _DATA_KEYS_IGNORED = {"batch_size", "eval_batch_size", "test_per_class"}
-_GAN_KEYS_IGNORED = {"sample_every", "checkpoint_every", "collapse_below"}
+_GAN_KEYS_IGNORED = {"sample_every", "checkpoint_every", "collapse_below", "on_nan"}
 
 
 def cache_key(cfg: DictConfig) -> str:

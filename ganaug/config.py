@@ -46,6 +46,7 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "gan.steps": (positive_int, "an integer >= 1 (D/G iterations)"),
     "gan.batch_size": (positive_int, "an integer >= 1"),
     "gan.sample_every": (lambda v: _is_int(v) and v >= 0, "an integer >= 0 (0: only at the end)"),
+    "gan.on_nan": (lambda v: v in ("stop", "retry"), "stop or retry"),
     "gan.collapse_below": (non_negative_number, "a number >= 0 (diversity ratio)"),
     "gan.checkpoint_every": (positive_int, "an integer >= 1 (D/G iterations)"),
     "gan.module.lr": (positive_number, "a number > 0"),

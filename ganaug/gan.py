@@ -31,6 +31,7 @@ class GAN(pl.LightningModule):
     ) -> None:
         super().__init__()
         self.automatic_optimization = False
+        betas = tuple(float(b) for b in betas)  # a plain tuple, not a config list, so checkpoints load with weights_only
         self.save_hyperparameters(ignore=["generator", "discriminator"])
         self.generator = generator
         self.discriminator = discriminator
@@ -40,6 +41,14 @@ class GAN(pl.LightningModule):
             if ema_decay
             else None
         )
+
+    lr_scale: float = 1.0  # set below 1 to retry a diverged training at a lower learning rate
+
+    def on_train_start(self) -> None:
+        """Apply `lr_scale` after Lightning may have restored the optimizers' state from a checkpoint."""
+        for optimizer in self.optimizers():
+            for group in optimizer.param_groups:
+                group["lr"] = self.hparams.lr * self.lr_scale
 
     def configure_optimizers(self) -> list[torch.optim.Optimizer]:
         betas = tuple(self.hparams.betas)

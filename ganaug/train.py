@@ -53,18 +53,34 @@ def make_trainer(cfg: DictConfig, output_dir: Path, phase: str, **kwargs) -> pl.
     return instantiate(cfg.trainer)(logger=logger, **kwargs)
 
 
-def checkpointing(cfg: DictConfig, output_dir: Path, phase: str, **every) -> tuple[ModelCheckpoint, str | None]:
+def checkpointing(output_dir: Path, phase: str, resume: bool, **every) -> tuple[ModelCheckpoint, str | None]:
     """A callback that keeps `checkpoints/<phase>.ckpt` up to date, and the checkpoint to resume from, if any."""
     path = output_dir / "checkpoints" / f"{phase}.ckpt"
     callback = ModelCheckpoint(dirpath=path.parent, filename=phase, enable_version_counter=False, **every)
-    if cfg.resume and path.exists():
+    if resume and path.exists():
         log.info("resuming %s from %s", phase, path)
         return callback, str(path)
     return callback, None
 
 
+def train_gan(cfg: DictConfig, gan: GAN, dm: DigitsDataModule, output_dir: Path, resume: bool) -> None:
+    """Fit the GAN for `gan.steps` D/G iterations, logging samples and keeping its checkpoint current."""
+    monitor = GANMonitor(dm.train_x, dm.train_y, dm.num_classes, every_n_steps=cfg.gan.sample_every)
+    # Lightning counts one step per optimizer step: a D/G iteration is two.
+    saver, resume_from = checkpointing(output_dir, "gan", resume, every_n_train_steps=2 * cfg.gan.checkpoint_every)
+    trainer = make_trainer(
+        cfg, output_dir, "gan", max_steps=2 * cfg.gan.steps, callbacks=[monitor, saver], enable_checkpointing=True
+    )
+    trainer.fit(gan, train_dataloaders=dm.real_loader(batch_size=cfg.gan.batch_size), ckpt_path=resume_from)
+    trainer.save_checkpoint(saver.dirpath + "/gan.ckpt")
+
+
 def fit_or_load_gan(cfg: DictConfig, dm: DigitsDataModule, output_dir: Path) -> tuple[GAN, Path, bool]:
-    """The GAN for this run's seed, data and GAN config, its cache entry, and whether it came from the cache."""
+    """The GAN for this run's seed, data and GAN config, its cache entry, and whether it came from the cache.
+
+    With `gan.on_nan=retry`, a GAN whose loss turns NaN is trained once more from its last checkpoint
+    (or from the start) at a tenth of the learning rate.
+    """
     gan: GAN = instantiate(cfg.gan.module)
     entry = Path(cfg.paths.gan_cache) / f"{cache.cache_key(cfg)}.ckpt"
     with cache.locked(entry):
@@ -73,14 +89,15 @@ def fit_or_load_gan(cfg: DictConfig, dm: DigitsDataModule, output_dir: Path) -> 
             gan.load_state_dict(state)
             log.info("GAN loaded from cache %s", entry)
             return gan, entry, True
-        monitor = GANMonitor(dm.train_x, dm.train_y, dm.num_classes, every_n_steps=cfg.gan.sample_every)
-        # Lightning counts one step per optimizer step: a D/G iteration is two.
-        saver, resume_from = checkpointing(cfg, output_dir, "gan", every_n_train_steps=2 * cfg.gan.checkpoint_every)
-        trainer = make_trainer(
-            cfg, output_dir, "gan", max_steps=2 * cfg.gan.steps, callbacks=[monitor, saver], enable_checkpointing=True
-        )
-        trainer.fit(gan, train_dataloaders=dm.real_loader(batch_size=cfg.gan.batch_size), ckpt_path=resume_from)
-        trainer.save_checkpoint(saver.dirpath + "/gan.ckpt")
+        try:
+            train_gan(cfg, gan, dm, output_dir, resume=cfg.resume)
+        except Diverged as error:
+            if cfg.gan.on_nan != "retry":
+                raise
+            log.warning("%s; retrying once from the last checkpoint at a tenth of the learning rate", error)
+            gan = instantiate(cfg.gan.module)
+            gan.lr_scale = 0.1
+            train_gan(cfg, gan, dm, output_dir, resume=True)
         cache.store(gan, entry)
         return gan, entry, False
 
@@ -140,7 +157,7 @@ def run(cfg: DictConfig, output_dir: Path) -> dict:
     with timer("classifier"):
         augmentation = instantiate(cfg.augment.affine) if cfg.augment.classic else None
         classifier = instantiate(cfg.classifier.module, augmentation=augmentation)
-        saver, resume_from = checkpointing(cfg, output_dir, "classifier", every_n_epochs=cfg.classifier.eval_every)
+        saver, resume_from = checkpointing(output_dir, "classifier", cfg.resume, every_n_epochs=cfg.classifier.eval_every)
         trainer = make_trainer(
             cfg,
             output_dir,
