@@ -1,4 +1,4 @@
-"""`python -m ganaug.report SWEEP_DIR [...]`: mean ± 95 % CI per configuration over seeds, paired to real-only."""
+"""`python -m ganaug.report SWEEP_DIR [...]`: mean ± 95 % CI per configuration over seeds, paired to real-only runs."""
 from __future__ import annotations
 
 import argparse
@@ -48,10 +48,26 @@ def config_of(m: dict) -> tuple:
     return (m["experiment"], m["ratio"], m["n_per_class"], m["data"], m["swept"])
 
 
-def baseline_of(config: tuple) -> tuple:
-    """The real-only configuration with the same data and other swept values."""
+REFERENCES = ("baseline", "classic")  # each configuration is compared, seed by seed, with these
+
+
+def reference_of(config: tuple, experiment: str) -> tuple:
+    """The real-only configuration `experiment` with the same data and other swept values."""
     _, _, n, data, swept = config
-    return ("baseline", 0.0, n, data, swept)
+    return (experiment, 0.0, n, data, swept)
+
+
+def paired_difference(members: list[dict], reference: list[dict]) -> Summary | None:
+    """Summary of test accuracy minus the reference's on the same seeds; None if no seed is shared."""
+    by_seed = {m["seed"]: m["test_acc"] for m in reference}
+    diffs = [m["test_acc"] - by_seed[m["seed"]] for m in members if m["seed"] in by_seed]
+    return summarize(diffs) if diffs else None
+
+
+def format_difference(d: Summary | None) -> str:
+    if d is None:
+        return ""
+    return f"{100 * d.mean:+.2f} ± {pct(d.ci95)} (n={d.n})" if d.n > 1 else f"{100 * d.mean:+.2f} (n=1)"
 
 
 def pct(x: float) -> str:
@@ -77,13 +93,12 @@ def build_rows(runs: list[dict]) -> list[dict]:
             "train_mean": summarize([m["train_acc"] for m in members]).mean,
             **{f"{k}_mean": mean_of(members, k) for k in GAN_COLUMNS},
             "collapsed": sum(bool(m.get("gan_collapsed")) for m in members),
-            "diff_mean": None, "diff_ci95": None, "n_paired": 0, "summary": test,
+            "summary": test,
         }
-        reference = {m["seed"]: m["test_acc"] for m in groups.get(baseline_of(config), [])}
-        paired = [m["test_acc"] - reference[m["seed"]] for m in members if m["seed"] in reference]
-        if paired and config[0] != "baseline":
-            diff = summarize(paired)
-            row.update(diff_mean=diff.mean, diff_ci95=diff.ci95, n_paired=diff.n, diff=diff)
+        for ref in REFERENCES:
+            diff = None if config[0] == ref else paired_difference(members, groups.get(reference_of(config, ref), []))
+            row.update({f"vs_{ref}": diff, f"vs_{ref}_mean": diff and diff.mean, f"vs_{ref}_ci95": diff and diff.ci95,
+                        f"vs_{ref}_n": diff.n if diff else 0})
         for epoch in PAPER_EPOCHS:
             for split in ("train", "test"):
                 values = [h[f"{split}_acc"] for m in members for h in m.get("curve", []) if h["epoch"] == epoch]
@@ -120,17 +135,16 @@ def label(row: dict) -> str:
 
 def markdown(rows: list[dict], broken: list[tuple[Path, str]]) -> str:
     lines = [
-        "| configuration | runs | test acc % (mean ± 95% CI) | std | train acc % | vs baseline, paired (points, ± 95% CI) "
-        "| diversity min | label fidelity | near-copies | FID | collapsed runs |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| configuration | runs | test acc % (mean ± 95% CI) | std | train acc % | vs baseline, paired (points ± 95% CI) "
+        "| vs classic, paired | diversity min | label fidelity | near-copies | FID | collapsed runs |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows:
-        diff = f"{100 * r['diff_mean']:+.2f} ± {pct(r['diff_ci95'])} (n={r['n_paired']})" if r["n_paired"] > 1 else (
-            f"{100 * r['diff_mean']:+.2f} (n=1)" if r["n_paired"] else "")
+        diffs = " | ".join(format_difference(r[f"vs_{ref}"]) for ref in REFERENCES)
         std = pct(r["test_std"]) if r["n"] > 1 else ""
         gan = " | ".join("" if r[f"{k}_mean"] is None else f"{r[f'{k}_mean']:.2f}" for k in GAN_COLUMNS)
         collapsed = str(r["collapsed"]) if r["diversity_min_mean"] is not None else ""
-        lines.append(f"| {label(r)} | {r['n']} | {pm(r['summary'])} | {std} | {pct(r['train_mean'])} | {diff} | {gan} | {collapsed} |")
+        lines.append(f"| {label(r)} | {r['n']} | {pm(r['summary'])} | {std} | {pct(r['train_mean'])} | {diffs} | {gan} | {collapsed} |")
     lines += ["", "Train / test accuracy % at the study's epochs, mean over seeds:", ""]
     lines.append("| configuration | " + " | ".join(f"epoch {e}" for e in PAPER_EPOCHS) + " |")
     lines.append("| --- |" + " --- |" * len(PAPER_EPOCHS))
@@ -146,7 +160,7 @@ def markdown(rows: list[dict], broken: list[tuple[Path, str]]) -> str:
 
 
 CSV_FIELDS = ["experiment", "ratio", "n_per_class", "data", "swept", "n", "test_mean", "test_std", "test_ci95",
-              "train_mean", "diff_mean", "diff_ci95", "n_paired"] + [f"{k}_mean" for k in GAN_COLUMNS] + ["collapsed"] + [
+              "train_mean"] + [f"vs_{r}_{k}" for r in REFERENCES for k in ("mean", "ci95", "n")] + [f"{k}_mean" for k in GAN_COLUMNS] + ["collapsed"] + [
               f"{s}@{e}" for e in PAPER_EPOCHS for s in ("train", "test")]
 
 

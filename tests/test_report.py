@@ -34,8 +34,9 @@ def test_report_rows_paired_difference_and_broken_runs(sweep, capsys):
     # baseline 0.80, 0.82, 0.84: std 0.02, CI half-width 4.303 * 0.02 / sqrt(3)
     assert float(rows["baseline"]["test_ci95"]) == pytest.approx(4.303 * 0.02 / 3**0.5)
     # paired differences 0.03, 0.02, 0.05: mean 0.0333
-    assert float(rows["augmented"]["diff_mean"]) == pytest.approx(0.10 / 3)
-    assert rows["augmented"]["n_paired"] == "3" and rows["baseline"]["diff_mean"] == ""
+    assert float(rows["augmented"]["vs_baseline_mean"]) == pytest.approx(0.10 / 3)
+    assert rows["augmented"]["vs_baseline_n"] == "3" and rows["baseline"]["vs_baseline_mean"] == ""
+    assert rows["augmented"]["vs_classic_n"] == "0"  # no classic runs in this sweep
     assert float(rows["augmented"]["diversity_min_mean"]) == pytest.approx(0.5) and rows["augmented"]["collapsed"] == "1"
     assert float(rows["augmented"]["test@300"]) == pytest.approx((0.83 + 0.84 + 0.89) / 3)
     assert float(rows["augmented"]["test@20"]) == pytest.approx((0.83 + 0.84 + 0.89) / 3 - 0.01)

@@ -132,3 +132,27 @@ def test_interrupted_classifier_resumes_from_its_checkpoint(make_cfg, tmp_path, 
     with caplog.at_level("INFO", logger="ganaug.train"):
         run(make_cfg("experiment=baseline", "classifier.epochs=4", "resume=false"), out)
     assert "resuming" not in caplog.text
+
+
+@pytest.mark.slow
+def test_sweep_interrupted_by_ctrl_c_reruns_only_what_was_missing(tmp_path):
+    import signal
+    import time
+
+    sweep = tmp_path / "sweep"
+    args = ["-m", "ganaug.train", "experiment=baseline", "-m", "seed=0,1", *FAST, "classifier.epochs=40",
+            f"hydra.sweep.dir={sweep}"]
+    proc = subprocess.Popen([sys.executable, *args], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 240
+    while not list(sweep.glob("*seed=0/metrics.json")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)  # Ctrl-C while the second run trains
+    proc.wait(timeout=60)
+    first = next(sweep.glob("*seed=0/metrics.json"))
+    assert not list(sweep.glob("*seed=1/metrics.json"))
+    kept = first.stat().st_mtime_ns
+
+    result = train_cli(*args[2:], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert first.stat().st_mtime_ns == kept
+    assert json.loads(next(sweep.glob("*seed=1/metrics.json")).read_text())["status"] == "complete"
