@@ -52,9 +52,13 @@ REFERENCES = ("baseline", "classic")  # each configuration is compared, seed by 
 
 
 def reference_of(config: tuple, experiment: str) -> tuple:
-    """The real-only configuration `experiment` with the same data and other swept values."""
+    """The real-only configuration `experiment` with the same data and the same swept values that it uses.
+
+    GAN and augmentation settings do not change a real-only run, so they are left out of the match.
+    """
     _, _, n, data, swept = config
-    return (experiment, 0.0, n, data, swept)
+    kept = [pair for pair in swept.split(",") if pair and not pair.startswith(("gan.", "augment."))]
+    return (experiment, 0.0, n, data, ",".join(kept))
 
 
 def paired_difference(members: list[dict], reference: list[dict]) -> Summary | None:

@@ -46,6 +46,18 @@ def test_report_rows_paired_difference_and_broken_runs(sweep, capsys):
     assert "82.00 ± 4.97" in capsys.readouterr().out
 
 
+def test_gan_settings_swept_on_their_own_still_pair_with_real_only_runs(tmp_path):
+    for seed, (base, aug) in enumerate([(0.80, 0.83), (0.82, 0.81)]):
+        fake_run(tmp_path, "baseline", seed, base)
+        fake_run(tmp_path, "augmented", seed, aug, ratio=1.0)
+        overrides = tmp_path / f"experiment=augmented,ratio=1.0,seed={seed}" / ".hydra" / "overrides.yaml"
+        overrides.write_text(overrides.read_text() + "- gan.module.mode_seeking=0.5\n")
+    assert main([str(tmp_path)]) == 0
+    rows = {r["experiment"]: r for r in csv.DictReader((tmp_path / "report.csv").open())}
+    assert rows["augmented"]["swept"] == "gan.module.mode_seeking=0.5"
+    assert float(rows["augmented"]["vs_baseline_mean"]) == pytest.approx(0.01) and rows["augmented"]["vs_baseline_n"] == "2"
+
+
 def test_report_on_missing_or_empty_folder_is_one_line(tmp_path, capsys):
     assert main([str(tmp_path / "nope")]) == 2
     assert main([str(tmp_path)]) == 2
