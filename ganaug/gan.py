@@ -25,7 +25,7 @@ class GAN(pl.LightningModule):
         lr: float = 3e-4,
         betas: tuple[float, float] = (0.5, 0.999),
         diffaugment: str = "translation",
-        mode_seeking: float = 0.02,
+        mode_seeking: float = 0.03,
         ema_decay: float | None = 0.999,
         grad_clip: float | None = None,
     ) -> None:
