@@ -184,10 +184,10 @@ def plot(rows: list[dict], out: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6, 4))
-    for experiment in sorted({r["experiment"] for r in rows if r["ratio"]}):
-        series = sorted((r for r in rows if r["experiment"] == experiment), key=lambda r: r["ratio"])
+    for experiment, swept in sorted({(r["experiment"], r["swept"]) for r in rows if r["ratio"]}):
+        series = sorted((r for r in rows if (r["experiment"], r["swept"]) == (experiment, swept)), key=lambda r: r["ratio"])
         x = [r["ratio"] for r in series]
-        ax.plot(x, [100 * r["test_mean"] for r in series], marker="o", label=experiment)
+        ax.plot(x, [100 * r["test_mean"] for r in series], marker="o", label=f"{experiment} {swept}".strip())
         if all(r["n"] > 1 for r in series):
             ax.fill_between(x, [100 * r["summary"].low for r in series], [100 * r["summary"].high for r in series], alpha=0.2)
     for r in rows:
