@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 # Lightning's start-up banners and the tiny-epoch logging-interval hint say nothing useful for these runs.
 logging.getLogger("pytorch_lightning").setLevel(logging.WARNING)
 warnings.filterwarnings("ignore", ".*smaller than the logging interval.*")
+# The GAN's checkpoints hold the state after each D/G iteration, which is what a resumed run needs.
+warnings.filterwarnings("ignore", ".*no pre-optimization state was saved.*")
 HPARAM_METRICS = ("test_acc", "train_acc", "fid", "kid", "label_fidelity", "diversity_min", "near_copy_rate")
 CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "conf")
 
