@@ -60,6 +60,12 @@ def checkpointing(output_dir: Path, phase: str, resume: bool, **every) -> tuple[
     path = output_dir / "checkpoints" / f"{phase}.ckpt"
     callback = ModelCheckpoint(dirpath=path.parent, filename=phase, enable_version_counter=False, **every)
     if resume and path.exists():
+        try:
+            torch.load(path, map_location="cpu", weights_only=False)
+        except Exception as error:  # truncated by a kill or a full disk: start this phase afresh
+            log.warning("checkpoint %s is unreadable (%s); training %s from the start", path, type(error).__name__, phase)
+            path.unlink()
+            return callback, None
         log.info("resuming %s from %s", phase, path)
         return callback, str(path)
     return callback, None

@@ -130,8 +130,15 @@ def test_interrupted_classifier_resumes_from_its_checkpoint(make_cfg, tmp_path, 
 
     caplog.clear()
     with caplog.at_level("INFO", logger="ganaug.train"):
-        run(make_cfg("experiment=baseline", "classifier.epochs=4", "resume=false"), out)
+        fresh = run(make_cfg("experiment=baseline", "classifier.epochs=4", "resume=false"), out)
     assert "resuming" not in caplog.text
+
+    checkpoint = out / "checkpoints" / "classifier.ckpt"
+    checkpoint.write_bytes(checkpoint.read_bytes()[:1000])  # truncated, as by a kill while saving
+    caplog.clear()
+    again = run(make_cfg("experiment=baseline", "classifier.epochs=4"), out)
+    assert f"checkpoint {checkpoint} is unreadable" in caplog.text
+    assert again["curve"] == fresh["curve"]  # trained from the start again, so the same numbers
 
 
 @pytest.mark.slow
