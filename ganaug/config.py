@@ -1,6 +1,7 @@
 """Checks every user-facing config value before any work starts, with a one-line error naming key and fix."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Callable
 
 from omegaconf import DictConfig, OmegaConf
@@ -39,6 +40,13 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "augment.gan": (boolean, "true or false"),
     "augment.classic": (boolean, "true or false"),
     "augment.ratio": (positive_number, "a number > 0 (fakes per real image)"),
+    "augment.affine.degrees": (non_negative_number, "a number >= 0 (degrees)"),
+    "augment.affine.translate": (lambda v: _is_number(v) and 0 <= v <= 1, "a number in [0, 1] (fraction of the size)"),
+    "augment.affine.scale": (
+        lambda v: isinstance(v, Sequence) and len(v) == 2 and all(positive_number(x) for x in v) and v[0] <= v[1],
+        "[low, high] with 0 < low <= high",
+    ),
+    "augment.affine.shear": (non_negative_number, "a number >= 0 (degrees)"),
     "data.n_per_class": (positive_int, "an integer >= 1"),
     "data.test_per_class": (lambda v: v is None or positive_int(v), "null or an integer >= 1"),
     "data.batch_size": (positive_int, "an integer >= 1"),

@@ -38,6 +38,8 @@ def test_default_experiment_is_augmented(make_cfg):
         ("classifier.epochs=0", "classifier.epochs"),
         ("gan.module.ema_decay=1.5", "gan.module.ema_decay"),
         ("seed=-3", "seed"),
+        ("augment.affine.scale=[1.2,0.9]", "augment.affine.scale"),
+        ("augment.affine.translate=2", "augment.affine.translate"),
     ],
 )
 def test_bad_values_name_the_key_and_what_is_allowed(make_cfg, override, key):
