@@ -33,6 +33,7 @@ class GAN(pl.LightningModule):
         self.automatic_optimization = False
         betas = tuple(float(b) for b in betas)  # a plain tuple, not a config list, so checkpoints load with weights_only
         self.save_hyperparameters(ignore=["generator", "discriminator"])
+        self.lr_scale = 1.0  # set below 1 to retry a diverged training at a lower learning rate
         self.generator = generator
         self.discriminator = discriminator
         self.augment = DiffAugment(diffaugment)
@@ -42,8 +43,6 @@ class GAN(pl.LightningModule):
             else None
         )
 
-    lr_scale: float = 1.0  # set below 1 to retry a diverged training at a lower learning rate
-
     def on_train_start(self) -> None:
         """Apply `lr_scale` after Lightning may have restored the optimizers' state from a checkpoint."""
         for optimizer in self.optimizers():
@@ -51,7 +50,7 @@ class GAN(pl.LightningModule):
                 group["lr"] = self.hparams.lr * self.lr_scale
 
     def configure_optimizers(self) -> list[torch.optim.Optimizer]:
-        betas = tuple(self.hparams.betas)
+        betas = self.hparams.betas
         return [
             torch.optim.Adam(self.discriminator.parameters(), lr=self.hparams.lr, betas=betas),
             torch.optim.Adam(self.generator.parameters(), lr=self.hparams.lr, betas=betas),
