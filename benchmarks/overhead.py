@@ -20,7 +20,8 @@ from hydra import compose, initialize_config_dir
 from hydra.utils import instantiate
 
 from ganaug.augment import DiffAugment
-from ganaug.train import CONFIG_DIR, make_trainer
+from ganaug.config import CONFIG_DIR
+from ganaug.train import make_trainer
 
 
 def config(overrides: list[str]):

@@ -17,16 +17,20 @@ from ganaug.files import atomic_write
 log = logging.getLogger(__name__)
 
 # Config keys that do not change the trained GAN.
-_DATA_KEYS_IGNORED = {"batch_size", "eval_batch_size", "test_per_class"}
+_DATA_KEYS_IGNORED = {"batch_size", "eval_batch_size", "test_per_class", "cache_dir"}
 _GAN_KEYS_IGNORED = {"sample_every", "checkpoint_every", "collapse_below", "on_nan"}
 
 
-def cache_key(cfg: DictConfig) -> str:
-    """A hash of everything the trained GAN depends on: seed, data config and GAN config."""
+def cache_key(cfg: DictConfig, train_x: torch.Tensor) -> str:
+    """A hash of everything the trained GAN depends on: seed, data config, the training images and GAN config.
+
+    The images are hashed too, so that changed files under the same `data.root` train a new GAN.
+    """
     data = OmegaConf.to_container(cfg.data, resolve=True)
     gan = OmegaConf.to_container(cfg.gan, resolve=True)
     keyed = {
         "seed": cfg.seed,
+        "images": hashlib.sha256(train_x.numpy().tobytes()).hexdigest(),
         "data": {k: v for k, v in data.items() if k not in _DATA_KEYS_IGNORED},
         "gan": {k: v for k, v in gan.items() if k not in _GAN_KEYS_IGNORED},
     }

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytorch_lightning as pl
 import torch
-from torchvision.utils import make_grid
 
+from ganaug.grids import labelled_grid
 from ganaug.metrics import diversity_ratios
 
 
@@ -12,28 +12,27 @@ class GANMonitor(pl.Callback):
     """Every `every_n_steps` D/G iterations (and at the end), log a sample grid and the diversity ratio per class."""
 
     def __init__(
-        self, real_x: torch.Tensor, real_y: torch.Tensor, num_classes: int, every_n_steps: int = 500, per_class: int = 100
+        self, real_x: torch.Tensor, real_y: torch.Tensor, class_names: list[str], every_n_steps: int = 500, per_class: int = 100
     ) -> None:
         self.real_x, self.real_y = real_x, real_y
-        self.num_classes = num_classes
+        self.class_names = class_names
+        self.num_classes = len(class_names)
         self.every_n_steps = every_n_steps
-        self.labels = torch.arange(num_classes).repeat_interleave(per_class)
+        self.labels = torch.arange(self.num_classes).repeat_interleave(per_class)
         self.ratios: list[float] = []
 
     def log_samples(self, trainer: pl.Trainer, gan: pl.LightningModule) -> None:
         iteration = trainer.global_step // 2
         fakes = gan.sample(self.labels, seed=0)
         self.ratios = diversity_ratios(fakes, self.labels, self.real_x, self.real_y, self.num_classes)
-        per_class = len(self.labels) // self.num_classes
-        grid_rows = fakes.view(self.num_classes, per_class, *fakes.shape[1:])[:, :10].flatten(0, 1)
         for logger in trainer.loggers:
             logger.log_metrics(
-                {"gan/diversity_min": min(self.ratios), **{f"gan/diversity_{c}": r for c, r in enumerate(self.ratios)}},
+                {"gan/diversity_min": min(self.ratios), **{f"gan/diversity_{c}": r for c, r in zip(self.class_names, self.ratios)}},
                 step=iteration,
             )
             experiment = getattr(logger, "experiment", None)
             if hasattr(experiment, "add_image"):
-                experiment.add_image("gan/samples", make_grid(grid_rows, nrow=10, pad_value=0.5), iteration)
+                experiment.add_image("gan/samples", labelled_grid(fakes, self.labels, self.class_names), iteration)
 
     def on_train_batch_end(self, trainer: pl.Trainer, gan: pl.LightningModule, *args) -> None:
         iteration = trainer.global_step // 2

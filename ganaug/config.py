@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Callable
 
 from omegaconf import DictConfig, OmegaConf
 
 from ganaug.errors import UserError
+
+CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "conf")  # conf/ beside the package (editable install)
 
 
 def _is_int(v: Any) -> bool:
@@ -50,6 +53,13 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "data.n_per_class": (positive_int, "an integer >= 1"),
     "data.test_per_class": (lambda v: v is None or positive_int(v), "null or an integer >= 1"),
     "data.batch_size": (positive_int, "an integer >= 1"),
+    "data.root": (lambda v: isinstance(v, str) and v.strip() != "", "a folder path: data.root=DIR"),
+    "data.test_fraction": (lambda v: _is_number(v) and 0 < v < 1, "a number between 0 and 1 (share held out)"),
+    "data.split_seed": (lambda v: _is_int(v) and v >= 0, "an integer >= 0"),
+    "data.invert": (lambda v: v in ("auto", True, False), "auto, true or false"),
+    "data.keep_28x28": (boolean, "true or false"),
+    "data.skip_bad": (boolean, "true or false"),
+    "data.download": (boolean, "true or false"),
     "data.eval_batch_size": (positive_int, "an integer >= 1"),
     "gan.steps": (positive_int, "an integer >= 1 (D/G iterations)"),
     "gan.batch_size": (positive_int, "an integer >= 1"),

@@ -1,7 +1,12 @@
-"""The small digit set: the built-in MNIST split into a pool and a held-out test set, held as tensors."""
+"""The small digit set: a seeded few-shot training set and a held-out test set, held as tensors.
+
+`DigitsDataModule` does the subsetting and the loaders; each source (the built-in MNIST test set,
+torchvision's MNIST, a folder of the user's own images in `ganaug.folder`) only implements `load`.
+"""
 from __future__ import annotations
 
 import gzip
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -13,7 +18,19 @@ from torch.utils.data import BatchSampler, DataLoader, RandomSampler, Sequential
 from ganaug.errors import UserError
 
 BUILTIN_DIR = Path(str(resources.files("ganaug") / "assets" / "mnist"))
-NUM_CLASSES = 10
+DIGITS = [str(c) for c in range(10)]
+
+
+@dataclass
+class Split:
+    """What a source provides: uint8 (N, 1, 28, 28) images, light ink on black, with int64 labels."""
+
+    pool_x: torch.Tensor
+    pool_y: torch.Tensor
+    test_x: torch.Tensor
+    test_y: torch.Tensor
+    class_names: list[str]
+    skipped: list[str] = field(default_factory=list)  # "file: reason" for every unusable input file
 
 
 def read_idx(path: Path) -> np.ndarray:
@@ -43,15 +60,15 @@ def builtin_split(labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return index[0::2], index[1::2]
 
 
-def per_class_subset(labels: torch.Tensor, n_per_class: int, seed: int, what: str) -> torch.Tensor:
+def per_class_subset(labels: torch.Tensor, n_per_class: int, seed: int, what: str, names: list[str]) -> torch.Tensor:
     """Indices of a class-balanced random subset with `n_per_class` of each label, chosen by `seed`."""
     generator = torch.Generator().manual_seed(seed)
     chosen = []
-    for c in labels.unique(sorted=True).tolist():
+    for c, name in enumerate(names):
         members = (labels == c).nonzero().flatten()
         if len(members) < n_per_class:
             raise UserError(
-                f"{what}: class {c} has {len(members)} images, fewer than n_per_class={n_per_class}; "
+                f"{what}: class '{name}' has {len(members)} images, fewer than n_per_class={n_per_class}; "
                 f"lower data.n_per_class or add images"
             )
         chosen.append(members[torch.randperm(len(members), generator=generator)[:n_per_class]])
@@ -66,10 +83,11 @@ def tensor_loader(x: torch.Tensor, y: torch.Tensor, batch_size: int, shuffle: bo
 
 
 class DigitsDataModule(pl.LightningDataModule):
-    """A seeded few-shot training set and a held-out test set of 28×28 digits, as float tensors in [0, 1].
-
-    Fakes from a GAN can be added with `add_fakes`; they go into the training loader only.
+    """A seeded few-shot training set (`n_per_class` per class from the source's pool) and its test set,
+    as float tensors in [0, 1]. Subclasses implement `load`; fakes from a GAN are added with `add_fakes`.
     """
+
+    name = "digits"
 
     def __init__(
         self,
@@ -85,21 +103,26 @@ class DigitsDataModule(pl.LightningDataModule):
         self.test_per_class = test_per_class
         self.batch_size = batch_size
         self.eval_batch_size = eval_batch_size
-        self.class_names = [str(c) for c in range(NUM_CLASSES)]
         self.fake_x = torch.empty(0, 1, 28, 28)
         self.fake_y = torch.empty(0, dtype=torch.long)
+
+    def load(self) -> Split:
+        """The source's pool and test set."""
+        raise NotImplementedError
 
     def setup(self, stage: str | None = None) -> None:
         if hasattr(self, "train_x"):
             return
-        images, labels = load_builtin()
-        pool, test = builtin_split(labels)
-        train = pool[per_class_subset(labels[pool], self.n_per_class, self.seed, "built-in pool")]
+        split = self.load()
+        self.class_names, self.skipped = split.class_names, split.skipped
+        names = split.class_names
+        self.pool_counts = split.pool_y.bincount(minlength=len(names)).tolist()
+        self.train_index = per_class_subset(split.pool_y, self.n_per_class, self.seed, f"{self.name} training images", names)
+        self.test_index = torch.arange(len(split.test_y))
         if self.test_per_class is not None:
-            test = test[per_class_subset(labels[test], self.test_per_class, self.seed, "built-in test set")]
-        self.train_index, self.test_index = train, test
-        self.train_x, self.train_y = images[train].float() / 255, labels[train]
-        self.test_x, self.test_y = images[test].float() / 255, labels[test]
+            self.test_index = per_class_subset(split.test_y, self.test_per_class, self.seed, f"{self.name} test set", names)
+        self.train_x, self.train_y = split.pool_x[self.train_index].float() / 255, split.pool_y[self.train_index]
+        self.test_x, self.test_y = split.test_x[self.test_index].float() / 255, split.test_y[self.test_index]
 
     @property
     def num_classes(self) -> int:
@@ -127,3 +150,45 @@ class DigitsDataModule(pl.LightningDataModule):
 
     def test_dataloader(self) -> DataLoader:
         return tensor_loader(self.test_x, self.test_y, self.eval_batch_size, shuffle=False)
+
+
+class BuiltinDigits(DigitsDataModule):
+    """The MNIST test set shipped in the package: 5,000 pool digits and 5,000 held-out digits."""
+
+    name = "builtin"
+
+    def load(self) -> Split:
+        images, labels = load_builtin()
+        pool, test = builtin_split(labels)
+        return Split(images[pool], labels[pool], images[test], labels[test], DIGITS)
+
+
+class MNISTDigits(DigitsDataModule):
+    """torchvision's MNIST under `root`: the 60,000 training digits are the pool, the 10,000 test digits held out."""
+
+    name = "mnist"
+
+    def __init__(self, root: str, download: bool = False, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.root, self.download = str(Path(root).expanduser()), download
+
+    def load(self) -> Split:
+        from torchvision.datasets import MNIST
+
+        try:
+            train = MNIST(self.root, train=True, download=self.download)
+            test = MNIST(self.root, train=False, download=self.download)
+        except (RuntimeError, OSError) as error:  # torchvision raises RuntimeError for a missing set and a failed download
+            if "not found" in str(error):
+                raise UserError(
+                    f"MNIST is not in data.root={self.root} (expected {self.root}/MNIST/raw/); "
+                    f"set data.download=true to download it (needs internet)"
+                ) from None
+            if self.download:
+                reason = str(error).strip().splitlines()[0]
+                raise UserError(
+                    f"could not download MNIST into data.root={self.root} ({reason}); check the connection, "
+                    f"or copy MNIST's raw files into {self.root}/MNIST/raw/"
+                ) from None
+            raise
+        return Split(train.data[:, None], train.targets, test.data[:, None], test.targets, DIGITS)

@@ -16,7 +16,7 @@ from torchvision.utils import save_image
 
 from ganaug.errors import UserError
 from ganaug.gan import GAN
-from ganaug.train import class_rows
+from ganaug.grids import save_grid
 
 
 def load_gan(checkpoint: Path) -> tuple[GAN, list[str]]:
@@ -25,7 +25,8 @@ def load_gan(checkpoint: Path) -> tuple[GAN, list[str]]:
     if not checkpoint.is_file():
         raise UserError(f"no checkpoint at {checkpoint}; pass a run's checkpoints/gan.ckpt")
     try:
-        cfg = OmegaConf.create(json.loads(results.read_text())["config"])
+        metrics = json.loads(results.read_text())
+        cfg = OmegaConf.create(metrics["config"])
     except (OSError, ValueError, KeyError):
         raise UserError(f"no finished run's config in {results}; pass the gan.ckpt of a run that completed")
     gan: GAN = instantiate(cfg.gan.module)
@@ -34,8 +35,7 @@ def load_gan(checkpoint: Path) -> tuple[GAN, list[str]]:
     except Exception as error:
         raise UserError(f"cannot read {checkpoint} ({type(error).__name__}); it is not a complete Lightning checkpoint")
     gan.load_state_dict(state)
-    classes = [str(c) for c in range(cfg.gan.module.generator.num_classes)]
-    return gan, classes
+    return gan, metrics["class_names"]
 
 
 def generate(checkpoint: Path, n_per_class: int, out: Path, seed: int = 0) -> torch.Tensor:
@@ -47,7 +47,7 @@ def generate(checkpoint: Path, n_per_class: int, out: Path, seed: int = 0) -> to
         (out / name).mkdir(parents=True, exist_ok=True)
         for i, image in enumerate(fakes[labels == c]):
             save_image(image, out / name / f"{i:05d}.png")
-    save_image(class_rows(fakes, labels, len(classes)), out / "grid.png", nrow=10)
+    save_grid(out / "grid.png", fakes, labels, classes)
     return fakes
 
 

@@ -69,9 +69,12 @@ def near_copy_rate(
 @torch.no_grad()
 def gan_quality(
     features: DigitFeatures, fakes: torch.Tensor, fake_y: torch.Tensor, train_x: torch.Tensor,
-    train_y: torch.Tensor, test_x: torch.Tensor, test_y: torch.Tensor, num_classes: int,
+    train_y: torch.Tensor, test_x: torch.Tensor, test_y: torch.Tensor, num_classes: int, digits: bool = True,
 ) -> dict:
-    """FID and KID of fakes against the held-out digits, label fidelity, diversity and near-copy rate."""
+    """FID and KID of fakes against the held-out digits, label fidelity, diversity and near-copy rate.
+
+    Label fidelity needs classes that are the digits 0-9 (what the feature network knows); otherwise it is None.
+    """
     fid = FrechetInceptionDistance(feature=features, normalize=True, reset_real_features=False)
     kid = KernelInceptionDistance(feature=features, normalize=True, subset_size=min(100, len(fakes)), subsets=50)
     for metric in (fid, kid):
@@ -86,7 +89,7 @@ def gan_quality(
         "fid": fid.compute().item(),
         "kid": kid_mean.item(),
         "kid_std": kid_std.item(),
-        "label_fidelity": (features.classify(fakes) == fake_y).double().mean().item(),
+        "label_fidelity": (features.classify(fakes) == fake_y).double().mean().item() if digits else None,
         "diversity": ratios,
         "diversity_min": min(ratios),
         "near_copy_rate": copies,

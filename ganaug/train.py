@@ -18,15 +18,15 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 from pytorch_lightning.callbacks import ModelCheckpoint
 from pytorch_lightning.loggers import TensorBoardLogger
-from torchvision.utils import save_image
 
 from ganaug import cache
 from ganaug.callbacks import GANMonitor
-from ganaug.config import validate
-from ganaug.data import DigitsDataModule
+from ganaug.config import CONFIG_DIR, validate
+from ganaug.data import DIGITS, DigitsDataModule
 from ganaug.errors import Diverged, UserError
 from ganaug.files import write_json
 from ganaug.gan import GAN
+from ganaug.grids import save_grid
 from ganaug.quality import DigitFeatures, gan_quality
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,6 @@ warnings.filterwarnings("ignore", ".*smaller than the logging interval.*")
 # The GAN's checkpoints hold the state after each D/G iteration, which is what a resumed run needs.
 warnings.filterwarnings("ignore", ".*no pre-optimization state was saved.*")
 HPARAM_METRICS = ("test_acc", "train_acc", "fid", "kid", "label_fidelity", "diversity_min", "near_copy_rate")
-CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "conf")
 
 
 class PhaseTimer(dict):
@@ -73,7 +72,7 @@ def checkpointing(output_dir: Path, phase: str, resume: bool, **every) -> tuple[
 
 def train_gan(cfg: DictConfig, gan: GAN, dm: DigitsDataModule, output_dir: Path, resume: bool) -> None:
     """Fit the GAN for `gan.steps` D/G iterations, logging samples and keeping its checkpoint current."""
-    monitor = GANMonitor(dm.train_x, dm.train_y, dm.num_classes, every_n_steps=cfg.gan.sample_every)
+    monitor = GANMonitor(dm.train_x, dm.train_y, dm.class_names, every_n_steps=cfg.gan.sample_every)
     # Lightning counts one step per optimizer step: a D/G iteration is two.
     saver, resume_from = checkpointing(output_dir, "gan", resume, every_n_train_steps=2 * cfg.gan.checkpoint_every)
     trainer = make_trainer(
@@ -90,7 +89,7 @@ def fit_or_load_gan(cfg: DictConfig, dm: DigitsDataModule, output_dir: Path) -> 
     (or from the start) at a tenth of the learning rate.
     """
     gan: GAN = instantiate(cfg.gan.module)
-    entry = Path(cfg.paths.gan_cache) / f"{cache.cache_key(cfg)}.ckpt"
+    entry = Path(cfg.paths.gan_cache) / f"{cache.cache_key(cfg, dm.train_x)}.ckpt"
     with cache.locked(entry):
         state = cache.load_state(entry)
         if state is not None:
@@ -116,15 +115,6 @@ def fake_labels(real_labels: torch.Tensor, num_classes: int, ratio: float) -> to
     return torch.arange(num_classes).repeat_interleave(counts.round().long())
 
 
-def class_rows(x: torch.Tensor, y: torch.Tensor, num_classes: int, per_class: int = 10) -> torch.Tensor:
-    """`per_class` images of each class in class order (blank where a class has fewer), for a grid of one class per row."""
-    rows = torch.zeros(num_classes, per_class, *x.shape[1:])
-    for c in range(num_classes):
-        members = x[y == c][:per_class]
-        rows[c, : len(members)] = members
-    return rows.flatten(0, 1)
-
-
 def run(cfg: DictConfig, output_dir: Path) -> dict:
     """Run one experiment and write `metrics.json` into `output_dir`; returns the metrics."""
     validate(cfg)
@@ -136,13 +126,17 @@ def run(cfg: DictConfig, output_dir: Path) -> dict:
         "seed": cfg.seed,
         "ratio": cfg.augment.ratio if cfg.augment.gan else 0.0,
         "n_per_class": cfg.data.n_per_class,
-        "data": cfg.data._target_.rsplit(".", 1)[-1],
     }
     with timer("data"):
         dm: DigitsDataModule = instantiate(cfg.data)
         dm.setup()
-    metrics.update(n_train_real=len(dm.train_y), n_test=len(dm.test_y), class_names=dm.class_names)
-    save_image(class_rows(dm.train_x, dm.train_y, dm.num_classes), output_dir / "real.png", nrow=10)
+    cfg.num_classes = dm.num_classes
+    metrics.update(
+        data=dm.name, n_train_real=len(dm.train_y), n_test=len(dm.test_y), class_names=dm.class_names,
+        n_skipped=len(dm.skipped), skipped=dm.skipped,
+    )
+    preview = save_grid(output_dir / "real.png", dm.train_x, dm.train_y, dm.class_names)
+    TensorBoardLogger(save_dir=str(output_dir), name="tb", version="data").experiment.add_image("data/train_images", preview)
 
     if cfg.augment.gan:
         with timer("gan"):
@@ -153,10 +147,11 @@ def run(cfg: DictConfig, output_dir: Path) -> dict:
             dm.add_fakes(fakes, labels)
         with timer("gan_quality"):
             quality = gan_quality(
-                DigitFeatures.load(), fakes, labels, dm.train_x, dm.train_y, dm.test_x, dm.test_y, dm.num_classes
+                DigitFeatures.load(), fakes, labels, dm.train_x, dm.train_y, dm.test_x, dm.test_y, dm.num_classes,
+                digits=dm.class_names == DIGITS,
             )
-        grid = gan.sample(torch.arange(dm.num_classes).repeat_interleave(10), seed=cfg.seed + 1)
-        save_image(grid, output_dir / "samples.png", nrow=10)
+        grid_labels = torch.arange(dm.num_classes).repeat_interleave(10)
+        save_grid(output_dir / "samples.png", gan.sample(grid_labels, seed=cfg.seed + 1), grid_labels, dm.class_names)
         metrics.update(n_fake=len(labels), gan_cached=cached, gan_cache_entry=str(entry.resolve()), **quality)
         metrics["gan_collapsed"] = quality["diversity_min"] < cfg.gan.collapse_below
         if metrics["gan_collapsed"]:
@@ -183,7 +178,7 @@ def run(cfg: DictConfig, output_dir: Path) -> dict:
     metrics.update(test_acc=final["test_acc"], train_acc=final["train_acc"], curve=classifier.history)
     trainer.logger.log_hyperparams(
         {"experiment": cfg.experiment_name, "seed": cfg.seed, "ratio": metrics["ratio"], "n_per_class": cfg.data.n_per_class},
-        {f"hparams/{k}": metrics[k] for k in HPARAM_METRICS if k in metrics},
+        {f"hparams/{k}": metrics[k] for k in HPARAM_METRICS if metrics.get(k) is not None},
     )
     metrics.update(time_s=dict(timer), config=OmegaConf.to_container(cfg, resolve=True), status="complete")
     write_json(output_dir / "metrics.json", metrics)

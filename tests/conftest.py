@@ -7,7 +7,7 @@ import pytest
 from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig
 
-from ganaug.train import CONFIG_DIR
+from ganaug.config import CONFIG_DIR
 
 FAST = ["gan.steps=6", "gan.batch_size=32", "gan.sample_every=3", "classifier.epochs=2", "classifier.eval_every=1"]
 

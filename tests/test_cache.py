@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import torch
+
 from ganaug.cache import cache_key
 from ganaug.train import run
 
@@ -11,13 +13,17 @@ from conftest import FAST
 
 
 def test_key_depends_on_what_changes_the_gan_only(make_cfg):
-    key = cache_key(make_cfg())
-    assert cache_key(make_cfg("augment.ratio=4", "classifier.epochs=7", "gan.sample_every=1")) == key
-    assert cache_key(make_cfg("experiment=augmented_classic", "data.test_per_class=20")) == key
-    assert cache_key(make_cfg("seed=1")) != key
-    assert cache_key(make_cfg("gan.steps=7")) != key
-    assert cache_key(make_cfg("data.n_per_class=10")) != key
-    assert cache_key(make_cfg("gan.module.mode_seeking=0.5")) != key
+    images = torch.zeros(3, 1, 28, 28)
+    key = cache_key(make_cfg(), images)
+    assert cache_key(make_cfg("augment.ratio=4", "classifier.epochs=7", "gan.sample_every=1"), images) == key
+    assert cache_key(make_cfg("experiment=augmented_classic", "data.test_per_class=20"), images) == key
+    assert cache_key(make_cfg("seed=1"), images) != key
+    assert cache_key(make_cfg("gan.steps=7"), images) != key
+    assert cache_key(make_cfg("data.n_per_class=10"), images) != key
+    assert cache_key(make_cfg("gan.module.mode_seeking=0.5"), images) != key
+    changed = images.clone()
+    changed[0, 0, 0, 0] = 1  # the same folder with an edited image trains a new GAN
+    assert cache_key(make_cfg(), changed) != key
 
 
 def test_corrupt_entry_is_named_and_retrained(make_cfg, tmp_path, caplog):

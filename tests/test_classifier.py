@@ -3,13 +3,13 @@ import torch
 
 from ganaug.augment import RandomAffine
 from ganaug.classifier import Classifier
-from ganaug.data import DigitsDataModule
+from ganaug.data import BuiltinDigits
 from ganaug.networks import CNN
 
 
 def test_classifier_fits_a_tiny_set_and_records_history():
     pl.seed_everything(0, verbose=False)
-    dm = DigitsDataModule(n_per_class=2, batch_size=20)
+    dm = BuiltinDigits(n_per_class=2, batch_size=20)
     dm.setup()
     model = Classifier(CNN(channels=8, hidden=32), momentum=0.9)
     trainer = pl.Trainer(

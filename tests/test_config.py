@@ -40,10 +40,15 @@ def test_default_experiment_is_augmented(make_cfg):
         ("seed=-3", "seed"),
         ("augment.affine.scale=[1.2,0.9]", "augment.affine.scale"),
         ("augment.affine.translate=2", "augment.affine.translate"),
+        ("data.root=/x data.invert=maybe", "data.invert"),
+        ("data.root=/x data.test_fraction=1.5", "data.test_fraction"),
+        ("data.root=/x data.skip_bad=sometimes", "data.skip_bad"),
+        ("", "data.root"),
     ],
 )
 def test_bad_values_name_the_key_and_what_is_allowed(make_cfg, override, key):
-    cfg = make_cfg(override)
+    folder = ["data=folder"] if key.startswith("data.") and key != "data.n_per_class" else []
+    cfg = make_cfg(*folder, *override.split())
     with pytest.raises(UserError) as error:
         validate(cfg)
     message = str(error.value)

@@ -1,13 +1,13 @@
 import pytest
 import torch
 
-from ganaug.data import DigitsDataModule
+from ganaug.data import BuiltinDigits
 from ganaug.quality import DigitFeatures, gan_quality, near_copy_rate
 
 
 @pytest.fixture(scope="module")
-def dm() -> DigitsDataModule:
-    dm = DigitsDataModule(n_per_class=30, seed=0)
+def dm() -> BuiltinDigits:
+    dm = BuiltinDigits(n_per_class=30, seed=0)
     dm.setup()
     return dm
 

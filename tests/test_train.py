@@ -108,17 +108,6 @@ def test_divergence_fails_that_run_with_one_line_and_the_sweep_goes_on(tmp_path)
     assert "run failed: classifier loss is" in result.stdout + result.stderr
 
 
-def test_class_rows_put_one_class_per_row_and_leave_missing_blank():
-    import torch
-
-    from ganaug.train import class_rows
-
-    x = torch.arange(5, dtype=torch.float).view(5, 1, 1, 1) + 1
-    y = torch.tensor([1, 0, 1, 1, 0])
-    rows = class_rows(x, y, num_classes=3, per_class=2).flatten().tolist()
-    assert rows == [2.0, 5.0, 1.0, 3.0, 0.0, 0.0]
-
-
 def test_interrupted_classifier_resumes_from_its_checkpoint(make_cfg, tmp_path, caplog):
     out = tmp_path / "run"
     run(make_cfg("experiment=baseline", "classifier.epochs=2"), out)

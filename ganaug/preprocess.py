@@ -1,0 +1,155 @@
+"""Turn a photo or scan of one handwritten digit into an MNIST-like 28×28 image (light ink on black).
+
+MNIST's own recipe after cleaning: crop to the ink, scale the longer side to 20 px keeping the aspect
+ratio, and place the result in 28×28 with its centre of mass at the centre.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image, ImageOps
+from torchvision.transforms.functional import resize
+
+WORK_SIZE = 256        # images are shrunk to at most this many pixels on the longer side before cleaning
+DIGIT_SIZE = 20        # longer side of the digit inside the 28×28 field, as in MNIST
+FIELD = 28
+CENTRE = 14.0          # where MNIST's centres of mass sit (mean over the built-in set: 13.99, 14.01)
+
+
+class NotADigit(ValueError):
+    """An image file that cannot be used: unreadable, or no ink found on it."""
+
+
+def read_gray(path: Path) -> torch.Tensor:
+    """Decode any Pillow-readable image into a (H, W) float tensor in [0, 1], upright, at most WORK_SIZE px.
+
+    Handles EXIF rotation, palette and alpha (flattened onto white paper), and 16-bit grayscale.
+    """
+    try:
+        with Image.open(path) as image:
+            image.draft("L", (WORK_SIZE, WORK_SIZE))  # JPEG: decode at a reduced size, much faster for photos
+            image = ImageOps.exif_transpose(image)
+            image.load()
+    except Exception as error:  # Pillow raises many types for non-images and truncated files
+        raise NotADigit(f"not a readable image ({type(error).__name__}: {error})") from None
+    if image.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
+        array = np.asarray(image, dtype=np.float32)
+        array = array / (65535.0 if array.max() > 255 else 255.0)
+    else:
+        if image.mode in ("P", "PA", "LA", "RGBA") or "transparency" in image.info:
+            image = image.convert("RGBA")
+            paper = Image.new("RGBA", image.size, "white")
+            image = Image.alpha_composite(paper, image)
+        array = np.asarray(image.convert("L"), dtype=np.float32) / 255.0
+    gray = torch.from_numpy(array.copy()).clamp(0, 1)
+    scale = WORK_SIZE / max(gray.shape)
+    if scale < 1:
+        size = [max(1, round(gray.shape[0] * scale)), max(1, round(gray.shape[1] * scale))]
+        gray = resize(gray[None], size, antialias=True)[0]
+    return gray
+
+
+def paper_is_light(gray: torch.Tensor) -> bool:
+    """Whether the background (the median of the image's outer border) is lighter than mid-grey."""
+    h, w = gray.shape
+    b = max(1, min(h, w) // 20)
+    border = torch.cat([gray[:b].flatten(), gray[-b:].flatten(), gray[:, :b].flatten(), gray[:, -b:].flatten()])
+    return border.median().item() > 0.5
+
+
+def median3(x: torch.Tensor) -> torch.Tensor:
+    """3×3 median filter of a (H, W) tensor: removes isolated noise pixels, keeps strokes."""
+    patches = F.unfold(F.pad(x[None, None], (1, 1, 1, 1), mode="replicate"), 3)
+    return patches.median(dim=1).values.view_as(x)
+
+
+def remove_lighting(x: torch.Tensor) -> torch.Tensor:
+    """Subtract a smooth (quadratic) background fitted to the darker 60 % of pixels: evens out uneven lighting."""
+    h, w = x.shape
+    v, u = torch.meshgrid(torch.linspace(-1, 1, h), torch.linspace(-1, 1, w), indexing="ij")
+    basis = torch.stack([torch.ones_like(u), u, v, u * u, u * v, v * v], dim=-1).view(-1, 6)
+    values = x.flatten()
+    background = values <= values.quantile(0.6)
+    coefficients = torch.linalg.lstsq(basis[background], values[background, None]).solution
+    return x - (basis @ coefficients).view(h, w)
+
+
+def extract_ink(x: torch.Tensor) -> torch.Tensor:
+    """Light-on-dark (H, W) image → ink strength in [0, 1] on an exactly black background."""
+    residual = median3(remove_lighting(x))
+    low = residual[residual <= residual.quantile(0.6)]
+    noise = 1.4826 * (low - low.median()).abs().median().item() + 1e-3
+    threshold = low.median().item() + max(5 * noise, 0.15 * (residual.max().item() - low.median().item()))
+    ink = residual[residual > threshold]
+    if ink.numel() < 4 or residual.max().item() - low.median().item() < 0.08:
+        raise NotADigit("no ink found (blank after preprocessing)")
+    top = ink.quantile(0.9).item()
+    return ((residual - threshold) / max(top - threshold, 1e-3)).clamp(0, 1)
+
+
+def centre_in_field(digit: torch.Tensor) -> torch.Tensor:
+    """Place a digit (longer side DIGIT_SIZE) in the 28×28 field with its centre of mass at the centre."""
+    h, w = digit.shape
+    mass = digit.sum()
+    cy = (digit.sum(1) * torch.arange(h)).sum() / mass
+    cx = (digit.sum(0) * torch.arange(w)).sum() / mass
+    top = int(min(max(round(CENTRE - cy.item()), 0), FIELD - h))
+    left = int(min(max(round(CENTRE - cx.item()), 0), FIELD - w))
+    field = torch.zeros(FIELD, FIELD)
+    field[top : top + h, left : left + w] = digit
+    return field
+
+
+def connected_components(mask: torch.Tensor) -> torch.Tensor:
+    """Label the 8-connected regions of a (H, W) bool mask: 0 outside, one positive id per region."""
+    ids = torch.arange(1, mask.numel() + 1, dtype=torch.float32).view_as(mask) * mask
+    while True:  # every pixel takes the largest id around it until each region carries one id
+        grown = F.max_pool2d(ids[None, None], 3, 1, 1)[0, 0] * mask
+        if torch.equal(grown, ids):
+            return ids.long()
+        ids = grown
+
+
+def drop_specks(ink: torch.Tensor, keep: float = 0.1, grid: int = 64) -> torch.Tensor:
+    """Zero every connected blob of ink with less than `keep` times the ink of the largest blob.
+
+    Blobs are found on a coarse copy of the mask (at most `grid` cells a side): fast, and pieces of one
+    stroke that a faint pixel separates still count as one blob.
+    """
+    cell = max(1, -(-max(ink.shape) // grid))
+    coarse = F.max_pool2d((ink > 0).float()[None, None], cell, cell, ceil_mode=True)[0, 0] > 0
+    ids = connected_components(coarse).repeat_interleave(cell, 0).repeat_interleave(cell, 1)
+    ids = ids[: ink.shape[0], : ink.shape[1]] * (ink > 0)
+    mass = torch.zeros(int(ids.max()) + 1).index_add_(0, ids.flatten(), ink.flatten())
+    mass[0] = 0
+    return ink * (mass[ids] >= keep * mass.max())
+
+
+def to_mnist(gray: torch.Tensor, invert: str = "auto", keep_28x28: bool = True) -> torch.Tensor:
+    """A (H, W) grayscale image in [0, 1] → a (1, 28, 28) uint8 MNIST-like digit.
+
+    `invert`: "auto" inverts when the paper is light (dark ink), "true"/"false" force it. An image that is
+    already 28×28 is kept as it is (after inversion) when `keep_28x28`, so MNIST-format files round-trip.
+    """
+    if invert == "true" or (invert == "auto" and paper_is_light(gray)):
+        gray = 1 - gray
+    if keep_28x28 and gray.shape == (FIELD, FIELD):
+        return (gray * 255).round().to(torch.uint8)[None]
+    ink = extract_ink(gray)
+    ink = drop_specks(ink)
+    rows, cols = (ink > 0).any(1).nonzero().flatten(), (ink > 0).any(0).nonzero().flatten()
+    crop = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    scale = DIGIT_SIZE / max(crop.shape)
+    size = [max(1, round(crop.shape[0] * scale)), max(1, round(crop.shape[1] * scale))]
+    digit = resize(crop[None], size, antialias=True)[0].clamp(0, 1)
+    if digit.sum() == 0:
+        raise NotADigit("no ink found (blank after preprocessing)")
+    return (centre_in_field(digit) * 255).round().to(torch.uint8)[None]
+
+
+def prepare_file(path: Path, invert: str = "auto", keep_28x28: bool = True) -> torch.Tensor:
+    """Read and preprocess one image file; raises NotADigit with the reason when it cannot be used."""
+    return to_mnist(read_gray(path), invert, keep_28x28)
