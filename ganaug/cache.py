@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 # Config keys that do not change the trained GAN.
 _DATA_KEYS_IGNORED = {"batch_size", "eval_batch_size", "test_per_class", "cache_dir"}
-_GAN_KEYS_IGNORED = {"sample_every", "checkpoint_every", "collapse_below", "on_nan"}
+_GAN_KEYS_IGNORED = {"sample_every", "checkpoint_every", "collapse_below", "on_nan", "cas_epochs"}
 
 
 def cache_key(cfg: DictConfig, train_x: torch.Tensor) -> str:

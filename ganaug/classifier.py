@@ -5,7 +5,8 @@ import pytorch_lightning as pl
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torchmetrics.classification import MulticlassAccuracy
+import matplotlib.pyplot as plt
+from torchmetrics.classification import MulticlassAccuracy, MulticlassConfusionMatrix
 
 from ganaug.errors import ensure_finite
 
@@ -13,7 +14,8 @@ from ganaug.errors import ensure_finite
 class Classifier(pl.LightningModule):
     """Trains `net` with SGD; validation loader 0 is the held-out test set, loader 1 the real training images.
 
-    `history` keeps the train/test accuracy of every validation epoch, for the results file.
+    `history` keeps the train/test accuracy of every validation epoch, for the results file; a `validate` run
+    after training also leaves the held-out confusion matrix in `confusion` and logs it as a figure.
     """
 
     def __init__(
@@ -24,14 +26,18 @@ class Classifier(pl.LightningModule):
         momentum: float = 0.0,
         weight_decay: float = 0.0,
         augmentation: nn.Module | None = None,
+        class_names: list[str] | None = None,
     ) -> None:
         super().__init__()
-        self.save_hyperparameters(ignore=["net", "augmentation"])
+        self.save_hyperparameters(ignore=["net", "augmentation", "class_names"])
+        self.class_names = class_names or [str(c) for c in range(num_classes)]
         self.net = net
         self.augmentation = augmentation or nn.Identity()
         self.train_acc = MulticlassAccuracy(num_classes, average="micro")
         self.eval_acc = nn.ModuleList([MulticlassAccuracy(num_classes, average="micro") for _ in range(2)])
+        self.test_confusion = MulticlassConfusionMatrix(num_classes)
         self.history: list[dict[str, float]] = []
+        self.confusion: list[list[int]] = []
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x)
@@ -56,15 +62,31 @@ class Classifier(pl.LightningModule):
 
     def validation_step(self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int, dataloader_idx: int = 0) -> None:
         x, y = batch
-        self.eval_acc[dataloader_idx](self(x), y)
+        logits = self(x)
+        self.eval_acc[dataloader_idx](logits, y)
+        if dataloader_idx == 0:
+            self.test_confusion.update(logits, y)
 
     def on_validation_epoch_end(self) -> None:
         test_acc, train_acc = (metric.compute().item() for metric in self.eval_acc)
         for metric in self.eval_acc:
             metric.reset()
         self.log_dict({"classifier/test_acc": test_acc, "classifier/train_acc": train_acc})
+        matrix = self.test_confusion.compute()
+        self.test_confusion.reset()
         if self.trainer.state.fn == "fit":
             self.history.append({"epoch": self.current_epoch + 1, "train_acc": train_acc, "test_acc": test_acc})
+        else:
+            self.confusion = matrix.tolist()
+            self.log_confusion(matrix)
+
+    def log_confusion(self, matrix: torch.Tensor) -> None:
+        """Add the held-out confusion matrix (rows: true class, columns: predicted) to TensorBoard as a figure."""
+        fig, _ = self.test_confusion.plot(val=matrix, labels=self.class_names)
+        for logger in self.loggers:
+            if hasattr(getattr(logger, "experiment", None), "add_figure"):
+                logger.experiment.add_figure("classifier/confusion_matrix", fig, self.global_step)
+        plt.close(fig)
 
     def on_save_checkpoint(self, checkpoint: dict) -> None:
         checkpoint["accuracy_history"] = self.history

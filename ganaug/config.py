@@ -10,6 +10,8 @@ from omegaconf import DictConfig, OmegaConf
 from ganaug.errors import UserError
 
 CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "conf")  # conf/ beside the package (editable install)
+# Sweep folders are named by the overrides; a path in one (data.root=a/b) must not nest folders.
+OmegaConf.register_new_resolver("path_safe", lambda text: text.replace("/", "_"), replace=True)
 
 
 def _is_int(v: Any) -> bool:
@@ -40,6 +42,7 @@ def boolean(v: Any) -> bool:
 RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "seed": (lambda v: _is_int(v) and v >= 0, "an integer >= 0"),
     "resume": (boolean, "true or false"),
+    "threads": (lambda v: v == "auto" or positive_int(v), "auto or an integer >= 1 (torch threads per run)"),
     "augment.gan": (boolean, "true or false"),
     "augment.classic": (boolean, "true or false"),
     "augment.ratio": (positive_number, "a number > 0 (fakes per real image)"),
@@ -67,6 +70,7 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "gan.on_nan": (lambda v: v in ("stop", "retry"), "stop or retry"),
     "gan.collapse_below": (non_negative_number, "a number >= 0 (diversity ratio)"),
     "gan.checkpoint_every": (positive_int, "an integer >= 1 (D/G iterations)"),
+    "gan.cas_epochs": (lambda v: _is_int(v) and v >= 0, "an integer >= 0 (0: no CAS)"),
     "gan.module.lr": (positive_number, "a number > 0"),
     "gan.module.mode_seeking": (non_negative_number, "a number >= 0 (0: off)"),
     "gan.module.ema_decay": (lambda v: v is None or (_is_number(v) and 0 < v < 1), "null or a number in (0, 1)"),

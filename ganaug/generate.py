@@ -11,7 +11,7 @@ from pathlib import Path
 
 import torch
 from hydra.utils import instantiate
-from omegaconf import OmegaConf
+from omegaconf import DictConfig, OmegaConf
 from torchvision.utils import save_image
 
 from ganaug.errors import UserError
@@ -19,8 +19,8 @@ from ganaug.gan import GAN
 from ganaug.grids import save_grid
 
 
-def load_gan(checkpoint: Path) -> tuple[GAN, list[str]]:
-    """The GAN saved in a run's checkpoint, built from that run's config, and the run's class names."""
+def load_gan(checkpoint: Path) -> tuple[GAN, DictConfig, list[str]]:
+    """The GAN saved in a run's checkpoint, built from that run's config; that config; the run's class names."""
     results = checkpoint.resolve().parent.parent / "metrics.json"
     if not checkpoint.is_file():
         raise UserError(f"no checkpoint at {checkpoint}; pass a run's checkpoints/gan.ckpt")
@@ -35,12 +35,12 @@ def load_gan(checkpoint: Path) -> tuple[GAN, list[str]]:
     except Exception as error:
         raise UserError(f"cannot read {checkpoint} ({type(error).__name__}); it is not a complete Lightning checkpoint")
     gan.load_state_dict(state)
-    return gan, metrics["class_names"]
+    return gan, cfg, metrics["class_names"]
 
 
 def generate(checkpoint: Path, n_per_class: int, out: Path, seed: int = 0) -> torch.Tensor:
     """Write `n_per_class` fakes of every class under `out`; returns them."""
-    gan, classes = load_gan(checkpoint)
+    gan, _, classes = load_gan(checkpoint)
     labels = torch.arange(len(classes)).repeat_interleave(n_per_class)
     fakes = gan.sample(labels, seed=seed)
     for c, name in enumerate(classes):

@@ -9,11 +9,15 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+import pytorch_lightning as pl
 import torch
 from torch import nn
+from torchmetrics.functional.classification import multiclass_accuracy
 from torchmetrics.image.fid import FrechetInceptionDistance
 from torchmetrics.image.kid import KernelInceptionDistance
 
+from ganaug.classifier import Classifier
+from ganaug.data import tensor_loader
 from ganaug.metrics import diversity_ratios
 from ganaug.networks import CNN
 
@@ -43,13 +47,30 @@ class DigitFeatures(nn.Module):
         return torch.cat([self.cnn(chunk).argmax(1) for chunk in x.split(1000)])
 
 
-def nearest_distances(x: torch.Tensor, x_labels: torch.Tensor, ref: torch.Tensor, ref_labels: torch.Tensor) -> torch.Tensor:
-    """For each image of `x`, the L2 distance to the nearest image of `ref` with the same label."""
-    out = torch.empty(len(x), dtype=torch.float64)
+def nearest(
+    x: torch.Tensor, x_labels: torch.Tensor, ref: torch.Tensor, ref_labels: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """For each image of `x`, the L2 distance to the nearest image of `ref` with the same label, and its index."""
+    distance, index = torch.empty(len(x), dtype=torch.float64), torch.empty(len(x), dtype=torch.long)
     for c in x_labels.unique():
-        mine, theirs = x_labels == c, ref_labels == c
-        out[mine] = torch.cdist(x[mine].flatten(1).double(), ref[theirs].flatten(1).double()).min(dim=1).values
-    return out
+        mine, theirs = x_labels == c, (ref_labels == c).nonzero().flatten()
+        d, i = torch.cdist(x[mine].flatten(1).double(), ref[theirs].flatten(1).double()).min(dim=1)
+        distance[mine], index[mine] = d, theirs[i]
+    return distance, index
+
+
+def nearest_pairs(
+    fakes: torch.Tensor, fake_y: torch.Tensor, train_x: torch.Tensor, train_y: torch.Tensor, per_class: int = 5
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per class, the `per_class` fakes closest to a training image, each followed by that image (for a grid)."""
+    distance, index = nearest(fakes, fake_y, train_x, train_y)
+    images, labels = [], []
+    for c in fake_y.unique():
+        members = (fake_y == c).nonzero().flatten()
+        for f in members[distance[members].argsort()[:per_class]]:
+            images += [fakes[f], train_x[index[f]]]
+            labels += [c, c]
+    return torch.stack(images), torch.stack(labels)
 
 
 def near_copy_rate(
@@ -62,8 +83,8 @@ def near_copy_rate(
     is nearer than the `quantile` of held-out digits' nearest distances is counted as a near-copy. Fakes
     as novel as new handwriting score about `quantile`; a GAN that memorises its training set scores near 1.
     """
-    threshold = torch.quantile(nearest_distances(test_x, test_y, train_x, train_y), quantile).item()
-    return (nearest_distances(fakes, fake_y, train_x, train_y) < threshold).double().mean().item(), threshold
+    threshold = torch.quantile(nearest(test_x, test_y, train_x, train_y)[0], quantile).item()
+    return (nearest(fakes, fake_y, train_x, train_y)[0] < threshold).double().mean().item(), threshold
 
 
 @torch.no_grad()
@@ -95,3 +116,19 @@ def gan_quality(
         "near_copy_rate": copies,
         "near_copy_threshold": threshold,
     }
+
+
+def classification_accuracy_score(
+    classifier: Classifier, trainer: pl.Trainer, fakes: torch.Tensor, fake_y: torch.Tensor,
+    test_x: torch.Tensor, test_y: torch.Tensor, batch_size: int,
+) -> float:
+    """CAS (Ravuri & Vinyals 2019): held-out accuracy of `classifier` after `trainer` fits it on fakes only.
+
+    Fakes that carry what real digits of their class look like score near a real-data classifier;
+    pretty but off-label or collapsed fakes score low.
+    """
+    trainer.fit(classifier, train_dataloaders=tensor_loader(fakes, fake_y, batch_size, shuffle=True))
+    classifier.eval()
+    with torch.no_grad():
+        predicted = torch.cat([classifier(chunk).argmax(1) for chunk in test_x.split(1000)])
+    return multiclass_accuracy(predicted, test_y, classifier.hparams.num_classes, average="micro").item()

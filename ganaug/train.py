@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import time
 import warnings
@@ -27,7 +28,7 @@ from ganaug.errors import Diverged, UserError
 from ganaug.files import write_json
 from ganaug.gan import GAN
 from ganaug.grids import save_grid
-from ganaug.quality import DigitFeatures, gan_quality
+from ganaug.quality import DigitFeatures, classification_accuracy_score, gan_quality, nearest_pairs
 
 log = logging.getLogger(__name__)
 # Lightning's start-up banners and the tiny-epoch logging-interval hint say nothing useful for these runs.
@@ -35,7 +36,7 @@ logging.getLogger("pytorch_lightning").setLevel(logging.WARNING)
 warnings.filterwarnings("ignore", ".*smaller than the logging interval.*")
 # The GAN's checkpoints hold the state after each D/G iteration, which is what a resumed run needs.
 warnings.filterwarnings("ignore", ".*no pre-optimization state was saved.*")
-HPARAM_METRICS = ("test_acc", "train_acc", "fid", "kid", "label_fidelity", "diversity_min", "near_copy_rate")
+HPARAM_METRICS = ("test_acc", "train_acc", "fid", "kid", "cas", "label_fidelity", "diversity_min", "near_copy_rate")
 
 
 class PhaseTimer(dict):
@@ -115,6 +116,36 @@ def fake_labels(real_labels: torch.Tensor, num_classes: int, ratio: float) -> to
     return torch.arange(num_classes).repeat_interleave(counts.round().long())
 
 
+def cas(cfg: DictConfig, gan: GAN, dm: DigitsDataModule, output_dir: Path) -> float:
+    """The GAN's classification accuracy score: the configured classifier trained for `gan.cas_epochs` on as many
+    fakes as there are real training images, tested on the held-out set. Runs on its own random stream, so the
+    run's classifier is the same with or without it.
+    """
+    labels = fake_labels(dm.train_y, dm.num_classes, 1.0)
+    with torch.random.fork_rng():
+        pl.seed_everything(cfg.seed, verbose=False)
+        classifier = instantiate(cfg.classifier.module, class_names=dm.class_names)
+        trainer = make_trainer(cfg, output_dir, "cas", max_epochs=cfg.gan.cas_epochs)
+        fakes = gan.sample(labels, seed=cfg.seed + 2)
+        return classification_accuracy_score(
+            classifier, trainer, fakes, labels, dm.test_x, dm.test_y, cfg.classifier.batch_size
+        )
+
+
+def gan_measures(cfg: DictConfig, gan: GAN, fakes: torch.Tensor, labels: torch.Tensor, dm: DigitsDataModule,
+                 output_dir: Path) -> dict:
+    """FID, KID, label fidelity, diversity, near-copies and (if `gan.cas_epochs`) CAS of one GAN's fakes."""
+    with torch.random.fork_rng():  # KID draws random subsets: the same numbers every time
+        torch.manual_seed(cfg.seed)
+        quality = gan_quality(
+            DigitFeatures.load(), fakes, labels, dm.train_x, dm.train_y, dm.test_x, dm.test_y, dm.num_classes,
+            digits=dm.class_names == DIGITS,
+        )
+    if cfg.gan.cas_epochs:
+        quality["cas"] = cas(cfg, gan, dm, output_dir)
+    return quality
+
+
 def run(cfg: DictConfig, output_dir: Path) -> dict:
     """Run one experiment and write `metrics.json` into `output_dir`; returns the metrics."""
     validate(cfg)
@@ -135,8 +166,8 @@ def run(cfg: DictConfig, output_dir: Path) -> dict:
         data=dm.name, n_train_real=len(dm.train_y), n_test=len(dm.test_y), class_names=dm.class_names,
         n_skipped=len(dm.skipped), skipped=dm.skipped,
     )
-    preview = save_grid(output_dir / "real.png", dm.train_x, dm.train_y, dm.class_names)
-    TensorBoardLogger(save_dir=str(output_dir), name="tb", version="data").experiment.add_image("data/train_images", preview)
+    board = TensorBoardLogger(save_dir=str(output_dir), name="tb", version="run").experiment  # run-level images
+    board.add_image("data/train_images", save_grid(output_dir / "real.png", dm.train_x, dm.train_y, dm.class_names))
 
     if cfg.augment.gan:
         with timer("gan"):
@@ -146,20 +177,22 @@ def run(cfg: DictConfig, output_dir: Path) -> dict:
             fakes = gan.sample(labels, seed=cfg.seed)
             dm.add_fakes(fakes, labels)
         with timer("gan_quality"):
-            quality = gan_quality(
-                DigitFeatures.load(), fakes, labels, dm.train_x, dm.train_y, dm.test_x, dm.test_y, dm.num_classes,
-                digits=dm.class_names == DIGITS,
-            )
+            quality = gan_measures(cfg, gan, fakes, labels, dm, output_dir)
         grid_labels = torch.arange(dm.num_classes).repeat_interleave(10)
         save_grid(output_dir / "samples.png", gan.sample(grid_labels, seed=cfg.seed + 1), grid_labels, dm.class_names)
+        pairs = save_grid(output_dir / "nearest.png", *nearest_pairs(fakes, labels, dm.train_x, dm.train_y), dm.class_names)
+        board.add_image("gan/nearest_real", pairs)
         metrics.update(n_fake=len(labels), gan_cached=cached, gan_cache_entry=str(entry.resolve()), **quality)
         metrics["gan_collapsed"] = quality["diversity_min"] < cfg.gan.collapse_below
         if metrics["gan_collapsed"]:
             log.warning("GAN collapsed: diversity ratio %.2f < gan.collapse_below=%s", quality["diversity_min"], cfg.gan.collapse_below)
+    board.close()
 
     with timer("classifier"):
+        # the classifier starts from the same state whether the GAN was trained, loaded from the cache or absent
+        pl.seed_everything(cfg.seed, workers=True, verbose=False)
         augmentation = instantiate(cfg.augment.affine) if cfg.augment.classic else None
-        classifier = instantiate(cfg.classifier.module, augmentation=augmentation)
+        classifier = instantiate(cfg.classifier.module, augmentation=augmentation, class_names=dm.class_names)
         saver, resume_from = checkpointing(output_dir, "classifier", cfg.resume, every_n_epochs=cfg.classifier.eval_every)
         trainer = make_trainer(
             cfg,
@@ -175,7 +208,9 @@ def run(cfg: DictConfig, output_dir: Path) -> dict:
     with timer("evaluation"):
         trainer.validate(classifier, datamodule=dm, verbose=False)
     final = {k.split("/")[-1]: v.item() for k, v in trainer.callback_metrics.items() if k.startswith("classifier/")}
-    metrics.update(test_acc=final["test_acc"], train_acc=final["train_acc"], curve=classifier.history)
+    metrics.update(
+        test_acc=final["test_acc"], train_acc=final["train_acc"], curve=classifier.history, confusion=classifier.confusion
+    )
     trainer.logger.log_hyperparams(
         {"experiment": cfg.experiment_name, "seed": cfg.seed, "ratio": metrics["ratio"], "n_per_class": cfg.data.n_per_class},
         {f"hparams/{k}": metrics[k] for k in HPARAM_METRICS if metrics.get(k) is not None},
@@ -195,9 +230,29 @@ def finished(output_dir: Path) -> dict | None:
     return metrics if isinstance(metrics, dict) and metrics.get("status") == "complete" else None
 
 
+def thread_count(threads: int | str, launcher: DictConfig) -> int | None:
+    """Torch threads for one run: `threads` if a number; for "auto", the cores a parallel launcher leaves each run
+    (submitit's cpus_per_task, or the cores over joblib's n_jobs), or None (torch's default) when runs go one by one.
+    """
+    if threads != "auto":
+        return int(threads)
+    cpus_per_task = OmegaConf.select(launcher, "cpus_per_task")
+    if cpus_per_task:
+        return int(cpus_per_task)
+    n_jobs = OmegaConf.select(launcher, "n_jobs")
+    if not n_jobs:
+        return None
+    cores = os.cpu_count() or 1
+    parallel = n_jobs if n_jobs > 0 else max(1, cores + 1 + n_jobs)  # joblib: -1 is every core, -2 all but one
+    return max(1, cores // parallel)
+
+
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="train")
 def main(cfg: DictConfig) -> float:
-    output_dir = Path(HydraConfig.get().runtime.output_dir)
+    hydra_cfg = HydraConfig.get()
+    output_dir = Path(hydra_cfg.runtime.output_dir)
+    if threads := thread_count(cfg.threads, hydra_cfg.launcher):
+        torch.set_num_threads(threads)
     if cfg.resume and (previous := finished(output_dir)):
         log.info("skipping %s: finished before (test_acc=%.4f); resume=false reruns it", output_dir, previous["test_acc"])
         return previous["test_acc"]

@@ -1,6 +1,10 @@
+import json
+
+import pytest
 import torch
 from torchvision.io import read_image
 
+from ganaug.evaluate import main as evaluate_main
 from ganaug.generate import main
 from ganaug.train import run
 
@@ -25,3 +29,14 @@ def test_generate_bad_arguments_are_one_line(tmp_path, capsys):
     assert main([str(tmp_path / "x.ckpt"), "n_per_class=0", f"out={tmp_path}"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 3 and "no checkpoint at" in err[0] and "usage" in err[1] and "n_per_class=0" in err[2]
+
+
+def test_evaluate_recomputes_the_runs_gan_measures(make_cfg, tmp_path, capsys):
+    out = tmp_path / "run"
+    metrics = run(make_cfg("experiment=augmented", "gan.cas_epochs=2"), out)
+    assert evaluate_main([str(out / "checkpoints" / "gan.ckpt")]) == 0
+    again = json.loads((out / "evaluation.json").read_text())
+    for key in ("fid", "kid", "cas", "label_fidelity", "diversity", "near_copy_rate"):
+        assert again[key] == pytest.approx(metrics[key], rel=1e-6), key
+    assert 0 <= metrics["cas"] <= 1 and json.loads(capsys.readouterr().out)["cas"] == again["cas"]
+    assert evaluate_main([]) == 2

@@ -2,7 +2,7 @@ import pytest
 import torch
 
 from ganaug.data import BuiltinDigits
-from ganaug.quality import DigitFeatures, gan_quality, near_copy_rate
+from ganaug.quality import DigitFeatures, gan_quality, near_copy_rate, nearest_pairs
 
 
 @pytest.fixture(scope="module")
@@ -41,3 +41,13 @@ def test_exact_copies_of_training_digits_are_flagged(features, dm):
     copies = dm.train_x.repeat(2, 1, 1, 1)
     rate, threshold = near_copy_rate(copies, dm.train_y.repeat(2), dm.train_x, dm.train_y, dm.test_x, dm.test_y)
     assert rate == 1.0 and threshold > 0
+
+
+def test_nearest_pairs_show_the_most_copy_like_fakes_next_to_their_training_image(dm):
+    fakes = torch.cat([dm.test_x[:200], dm.train_x[:3]])  # three exact copies among new digits
+    labels = torch.cat([dm.test_y[:200], dm.train_y[:3]])
+    images, pair_labels = nearest_pairs(fakes, labels, dm.train_x, dm.train_y, per_class=2)
+    assert len(images) == 4 * 10 and torch.equal(pair_labels[0::2], pair_labels[1::2])
+    for copy, label in zip(dm.train_x[:3], dm.train_y[:3]):
+        row = images[(pair_labels == label).nonzero().flatten()]
+        assert torch.equal(row[0], copy) and torch.equal(row[1], copy)  # the copy comes first, beside itself

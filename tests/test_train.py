@@ -6,7 +6,11 @@ import sys
 from pathlib import Path
 
 import pytest
+import torch
 
+from torchvision.io import write_png
+
+from ganaug.data import load_builtin
 from ganaug.train import run
 
 from conftest import FAST
@@ -28,6 +32,10 @@ def test_baseline_writes_results(make_cfg, tmp_path):
     assert [h["epoch"] for h in saved["curve"]] == [1, 2]
     assert set(saved["time_s"]) == {"data", "classifier", "evaluation"}
     assert event_files(out, "classifier") and (out / "checkpoints" / "classifier.ckpt").exists()
+    confusion = torch.tensor(saved["confusion"])  # rows: true class, columns: predicted
+    assert confusion.shape == (10, 10) and confusion.sum() == 5000
+    assert confusion.diag().sum() / 5000 == pytest.approx(saved["test_acc"], abs=1e-6)
+    assert event_files(out, "run") and (out / "real.png").exists()
 
 
 def test_augmented_trains_gan_once_and_reuses_it_for_another_ratio(make_cfg, tmp_path):
@@ -37,10 +45,15 @@ def test_augmented_trains_gan_once_and_reuses_it_for_another_ratio(make_cfg, tmp
     assert set(first["time_s"]) == {"data", "gan", "sampling", "gan_quality", "classifier", "evaluation"}
     assert {"fid", "kid", "label_fidelity", "near_copy_rate", "gan_collapsed"} <= set(first)
     assert event_files(tmp_path / "r1", "gan") and (tmp_path / "r1" / "samples.png").exists()
+    assert (tmp_path / "r1" / "nearest.png").exists()
 
     second = run(make_cfg("experiment=augmented", "augment.ratio=0.5"), tmp_path / "r2")
     assert second["n_fake"] == 150 and second["gan_cached"] is True
     assert not event_files(tmp_path / "r2", "gan")
+
+    rerun = run(make_cfg("experiment=augmented", "augment.ratio=1"), tmp_path / "r1_again")
+    assert rerun["gan_cached"] is True  # a trained or a cached GAN: the same numbers
+    assert (rerun["test_acc"], rerun["curve"], rerun["fid"]) == (first["test_acc"], first["curve"], first["fid"])
 
     other_seed = run(make_cfg("experiment=augmented", "seed=1"), tmp_path / "r3")
     assert other_seed["gan_cached"] is False
@@ -78,11 +91,17 @@ def test_typos_end_with_a_one_line_error(tmp_path, override, expected):
 
 def test_two_seed_multirun_rerun_skips_finished_runs_and_redoes_broken_ones(tmp_path):
     sweep = tmp_path / "sweep"
+    images, labels = load_builtin()
+    for i in range(40):  # a small folder data set, named by a relative path with a slash in it
+        (tmp_path / "data" / "digits" / str(labels[i].item())).mkdir(parents=True, exist_ok=True)
+        write_png(images[i], str(tmp_path / "data" / "digits" / str(labels[i].item()) / f"{i}.png"))
     # -m after the first override, as in the README
-    args = ("experiment=baseline", "-m", "seed=0,1", *FAST, f"hydra.sweep.dir={sweep}")
+    args = ("experiment=baseline", "-m", "seed=0,1", *FAST, f"hydra.sweep.dir={sweep}",
+            "data=folder", "data.root=data/digits", "data.n_per_class=1", "data.test_fraction=0.3")
     result = train_cli(*args, cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
-    runs = sorted(sweep.glob("*/metrics.json"))
+    runs = sorted(sweep.glob("*/metrics.json"))  # one folder per run: the slash in data.root does not nest
+    assert len(runs) == 2 and all(",data.root=data_digits," in p.parent.name for p in runs)
     assert [p.parent.name.rsplit(",", 1)[-1] for p in runs] == ["seed=0", "seed=1"]
     assert [json.loads(p.read_text())["seed"] for p in runs] == [0, 1]
     first, second = runs
