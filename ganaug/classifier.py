@@ -50,10 +50,14 @@ class Classifier(pl.LightningModule):
             weight_decay=self.hparams.weight_decay,
         )
 
-    def training_step(self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int) -> torch.Tensor:
-        x, y = batch
+    def training_step(self, batch: tuple[torch.Tensor, ...], batch_idx: int) -> torch.Tensor:
+        """Cross-entropy on (images, labels), weighted per image when the batch carries weights too."""
+        x, y, *weight = batch
         logits = self(self.augmentation(x))
-        loss = F.cross_entropy(logits, y)
+        if weight:
+            loss = (F.cross_entropy(logits, y, reduction="none") * weight[0]).sum() / weight[0].sum()
+        else:
+            loss = F.cross_entropy(logits, y)
         ensure_finite(loss, "classifier", self.global_step, "lower classifier.module.lr")
         self.train_acc.update(logits, y)
         self.log("classifier/loss", loss)

@@ -75,9 +75,9 @@ def per_class_subset(labels: torch.Tensor, n_per_class: int, seed: int, what: st
     return torch.cat(chosen).sort().values
 
 
-def tensor_loader(x: torch.Tensor, y: torch.Tensor, batch_size: int, shuffle: bool) -> DataLoader:
+def tensor_loader(*tensors: torch.Tensor, batch_size: int, shuffle: bool) -> DataLoader:
     """A DataLoader that indexes in-memory tensors a whole batch at a time: no workers, no per-sample collate."""
-    dataset = TensorDataset(x, y)
+    dataset = TensorDataset(*tensors)
     sampler = RandomSampler(dataset) if shuffle else SequentialSampler(dataset)
     return DataLoader(dataset, sampler=BatchSampler(sampler, batch_size, drop_last=False), batch_size=None)
 
@@ -105,6 +105,7 @@ class DigitsDataModule(pl.LightningDataModule):
         self.eval_batch_size = eval_batch_size
         self.fake_x = torch.empty(0, 1, 28, 28)
         self.fake_y = torch.empty(0, dtype=torch.long)
+        self.fake_weight = 1.0
 
     def load(self) -> Split:
         """The source's pool and test set."""
@@ -128,28 +129,32 @@ class DigitsDataModule(pl.LightningDataModule):
     def num_classes(self) -> int:
         return len(self.class_names)
 
-    def add_fakes(self, x: torch.Tensor, y: torch.Tensor) -> None:
-        """Add labelled generated images (in [0, 1]) to the training loader."""
-        self.fake_x, self.fake_y = x, y
+    def add_fakes(self, x: torch.Tensor, y: torch.Tensor, weight: float = 1.0) -> None:
+        """Add labelled generated images (in [0, 1]) to the training loader, their loss weighted by `weight`."""
+        self.fake_x, self.fake_y, self.fake_weight = x, y, weight
 
     def real_loader(self, shuffle: bool = True, batch_size: int | None = None) -> DataLoader:
         """The real training images only (what the GAN trains on)."""
-        return tensor_loader(self.train_x, self.train_y, batch_size or self.batch_size, shuffle)
+        return tensor_loader(self.train_x, self.train_y, batch_size=batch_size or self.batch_size, shuffle=shuffle)
 
     def train_dataloader(self) -> DataLoader:
+        """Real and fake images with labels, and per-image loss weights when the fakes' weight is not 1."""
         x = torch.cat([self.train_x, self.fake_x])
         y = torch.cat([self.train_y, self.fake_y])
-        return tensor_loader(x, y, self.batch_size, shuffle=True)
+        if self.fake_weight == 1.0:
+            return tensor_loader(x, y, batch_size=self.batch_size, shuffle=True)
+        weight = torch.cat([torch.ones(len(self.train_y)), torch.full((len(self.fake_y),), float(self.fake_weight))])
+        return tensor_loader(x, y, weight, batch_size=self.batch_size, shuffle=True)
 
     def val_dataloader(self) -> list[DataLoader]:
         """Held-out test set, then the real training images (for train accuracy in eval mode)."""
         return [
-            tensor_loader(self.test_x, self.test_y, self.eval_batch_size, shuffle=False),
-            tensor_loader(self.train_x, self.train_y, self.eval_batch_size, shuffle=False),
+            tensor_loader(self.test_x, self.test_y, batch_size=self.eval_batch_size, shuffle=False),
+            tensor_loader(self.train_x, self.train_y, batch_size=self.eval_batch_size, shuffle=False),
         ]
 
     def test_dataloader(self) -> DataLoader:
-        return tensor_loader(self.test_x, self.test_y, self.eval_batch_size, shuffle=False)
+        return tensor_loader(self.test_x, self.test_y, batch_size=self.eval_batch_size, shuffle=False)
 
 
 class BuiltinDigits(DigitsDataModule):

@@ -23,7 +23,7 @@ def main(epochs: int = 10) -> None:
     model = Classifier(CNN(**FEATURE_NET), momentum=0.9)
     trainer = pl.Trainer(max_epochs=epochs, logger=False, enable_checkpointing=False, enable_progress_bar=False,
                          deterministic=True, num_sanity_val_steps=0, enable_model_summary=False)
-    trainer.fit(model, train_dataloaders=tensor_loader(x[pool], y[pool], 64, shuffle=True))
+    trainer.fit(model, train_dataloaders=tensor_loader(x[pool], y[pool], batch_size=64, shuffle=True))
     model.eval()
     with torch.no_grad():
         accuracy = (model(x[test]).argmax(1) == y[test]).float().mean().item()

@@ -127,7 +127,7 @@ def classification_accuracy_score(
     Fakes that carry what real digits of their class look like score near a real-data classifier;
     pretty but off-label or collapsed fakes score low.
     """
-    trainer.fit(classifier, train_dataloaders=tensor_loader(fakes, fake_y, batch_size, shuffle=True))
+    trainer.fit(classifier, train_dataloaders=tensor_loader(fakes, fake_y, batch_size=batch_size, shuffle=True))
     classifier.eval()
     with torch.no_grad():
         predicted = torch.cat([classifier(chunk).argmax(1) for chunk in test_x.split(1000)])

@@ -175,7 +175,7 @@ def run(cfg: DictConfig, output_dir: Path) -> dict:
         with timer("sampling"):
             labels = fake_labels(dm.train_y, dm.num_classes, cfg.augment.ratio)
             fakes = gan.sample(labels, seed=cfg.seed)
-            dm.add_fakes(fakes, labels)
+            dm.add_fakes(fakes, labels, cfg.augment.fake_weight)
         with timer("gan_quality"):
             quality = gan_measures(cfg, gan, fakes, labels, dm, output_dir)
         grid_labels = torch.arange(dm.num_classes).repeat_interleave(10)

@@ -1,3 +1,4 @@
+import pytest
 import pytorch_lightning as pl
 import torch
 
@@ -37,3 +38,14 @@ def test_random_affine_with_zero_ranges_is_identity():
     x = torch.rand(3, 1, 28, 28)
     out = RandomAffine(degrees=0, translate=0, scale=(1, 1), shear=0)(x)
     assert torch.allclose(out, x, atol=1e-5)
+
+
+def test_weighted_batch_loss_is_the_weighted_mean_of_per_image_losses():
+    torch.manual_seed(0)
+    classifier = Classifier(CNN(channels=4, hidden=8))
+    x, y = torch.rand(4, 1, 28, 28), torch.tensor([0, 1, 2, 3])
+    per_image = torch.nn.functional.cross_entropy(classifier(x), y, reduction="none")
+    weight = torch.tensor([1.0, 1.0, 0.5, 0.0])
+    loss = classifier.training_step((x, y, weight), 0)
+    assert loss.item() == pytest.approx(((per_image * weight).sum() / weight.sum()).item(), rel=1e-5)
+    assert classifier.training_step((x, y), 0).item() == pytest.approx(per_image.mean().item(), rel=1e-5)

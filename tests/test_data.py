@@ -57,3 +57,12 @@ def test_fakes_go_into_the_training_loader_only():
     x, y = next(iter(dm.train_dataloader()))
     assert len(y) == 37 and (x == 0.5).flatten(1).all(1).sum() == 7
     assert sum(len(b[1]) for b in dm.val_dataloader()[1]) == 30
+
+
+def test_fakes_can_carry_a_loss_weight_and_reals_keep_weight_one():
+    dm = setup(n_per_class=3, batch_size=1000)
+    fakes = torch.full((7, 1, 28, 28), 0.5)
+    dm.add_fakes(fakes, torch.zeros(7, dtype=torch.long), weight=0.25)
+    x, y, w = next(iter(dm.train_dataloader()))
+    is_fake = (x == 0.5).flatten(1).all(1)
+    assert w[is_fake].tolist() == [0.25] * 7 and w[~is_fake].tolist() == [1.0] * 30
