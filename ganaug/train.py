@@ -31,12 +31,22 @@ from ganaug.grids import save_grid
 from ganaug.quality import DigitFeatures, classification_accuracy_score, gan_quality, nearest_pairs
 
 log = logging.getLogger(__name__)
-# Lightning's start-up banners and the tiny-epoch logging-interval hint say nothing useful for these runs.
-logging.getLogger("pytorch_lightning").setLevel(logging.WARNING)
-warnings.filterwarnings("ignore", ".*smaller than the logging interval.*")
-# The GAN's checkpoints hold the state after each D/G iteration, which is what a resumed run needs.
-warnings.filterwarnings("ignore", ".*no pre-optimization state was saved.*")
 HPARAM_METRICS = ("test_acc", "train_acc", "fid", "kid", "cas", "label_fidelity", "diversity_min", "near_copy_rate")
+
+
+def quiet_lightning() -> None:
+    """Silence Lightning's messages that say nothing useful for these runs.
+
+    Called from `main`, not at import: a parallel launcher's worker may receive `main` by value without
+    importing this module.
+    """
+    logging.getLogger("pytorch_lightning").setLevel(logging.WARNING)  # start-up banners
+    warnings.filterwarnings("ignore", ".*smaller than the logging interval.*")  # tiny epochs
+    # The GAN's checkpoints hold the state after each D/G iteration, which is what a resumed run needs.
+    warnings.filterwarnings("ignore", ".*no pre-optimization state was saved.*")
+
+
+quiet_lightning()
 
 
 class PhaseTimer(dict):
@@ -249,6 +259,7 @@ def thread_count(threads: int | str, launcher: DictConfig) -> int | None:
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="train")
 def main(cfg: DictConfig) -> float:
+    quiet_lightning()
     hydra_cfg = HydraConfig.get()
     output_dir = Path(hydra_cfg.runtime.output_dir)
     if threads := thread_count(cfg.threads, hydra_cfg.launcher):

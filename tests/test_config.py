@@ -59,3 +59,11 @@ def test_gpu_trainer_config_composes(make_cfg):
     cfg = make_cfg("trainer=gpu")
     assert cfg.trainer.accelerator == "gpu" and cfg.trainer.precision == "bf16-mixed"
     assert cfg.trainer._target_ == "pytorch_lightning.Trainer" and cfg.trainer.num_sanity_val_steps == 0
+
+
+def test_devices_and_strategy_reach_lightning_from_the_config(make_cfg):
+    from hydra.utils import instantiate
+
+    trainer = instantiate(make_cfg("trainer=gpu", "trainer.devices=4", "trainer.strategy=ddp").trainer)
+    assert trainer.keywords["devices"] == 4 and trainer.keywords["strategy"] == "ddp"
+    assert trainer.keywords["accelerator"] == "gpu"
