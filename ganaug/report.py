@@ -15,7 +15,7 @@ from ganaug.files import atomic_write
 from ganaug.stats import Summary, summarize
 
 PAPER_EPOCHS = (20, 80, 140, 220, 300)
-GAN_COLUMNS = ("diversity_min", "label_fidelity", "near_copy_rate", "fid")
+GAN_COLUMNS = ("diversity_min", "label_fidelity", "near_copy_rate", "fid", "cas")
 # Overrides that are already columns of the report, or that only identify the run.
 _KNOWN = {"experiment", "seed", "augment.ratio", "data.n_per_class", "data", "hydra.sweep.dir", "paths.root"}
 
@@ -140,8 +140,8 @@ def label(row: dict) -> str:
 def markdown(rows: list[dict], broken: list[tuple[Path, str]]) -> str:
     lines = [
         "| configuration | runs | test acc % (mean ± 95% CI) | std | train acc % | vs baseline, paired (points ± 95% CI) "
-        "| vs classic, paired | diversity min | label fidelity | near-copies | FID | collapsed runs |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| vs classic, paired | diversity min | label fidelity | near-copies | FID | CAS | collapsed runs |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows:
         diffs = " | ".join(format_difference(r[f"vs_{ref}"]) for ref in REFERENCES)

@@ -13,7 +13,7 @@ def fake_run(sweep: Path, experiment: str, seed: int, test_acc: float, ratio: fl
     (run_dir / ".hydra").mkdir(parents=True)
     (run_dir / ".hydra" / "overrides.yaml").write_text(f"- experiment={experiment}\n- seed={seed}\n")
     curve = [{"epoch": e, "train_acc": 1.0, "test_acc": test_acc - 0.01 * (e < 300)} for e in (20, 80, 140, 220, 300)]
-    metrics = {"experiment": experiment, "seed": seed, "ratio": ratio, "n_per_class": 30, "data": "DigitsDataModule",
+    metrics = {"experiment": experiment, "seed": seed, "ratio": ratio, "n_per_class": 30, "data": "builtin",
                "test_acc": test_acc, "train_acc": 1.0, "curve": curve, "status": "complete", **extra}
     (run_dir / "metrics.json").write_text(json.dumps(metrics))
 
@@ -22,7 +22,8 @@ def fake_run(sweep: Path, experiment: str, seed: int, test_acc: float, ratio: fl
 def sweep(tmp_path: Path) -> Path:
     for seed, (base, aug) in enumerate([(0.80, 0.83), (0.82, 0.84), (0.84, 0.89)]):
         fake_run(tmp_path, "baseline", seed, base)
-        fake_run(tmp_path, "augmented", seed, aug, ratio=1.0, diversity_min=0.3 + 0.2 * seed, gan_collapsed=seed == 0)
+        fake_run(tmp_path, "augmented", seed, aug, ratio=1.0, diversity_min=0.3 + 0.2 * seed, gan_collapsed=seed == 0,
+                 cas=0.6 + 0.1 * seed)
     (tmp_path / "experiment=augmented,ratio=2.0,seed=0" / ".hydra").mkdir(parents=True)  # killed before writing
     return tmp_path
 
@@ -38,6 +39,7 @@ def test_report_rows_paired_difference_and_broken_runs(sweep, capsys):
     assert rows["augmented"]["vs_baseline_n"] == "3" and rows["baseline"]["vs_baseline_mean"] == ""
     assert rows["augmented"]["vs_classic_n"] == "0"  # no classic runs in this sweep
     assert float(rows["augmented"]["diversity_min_mean"]) == pytest.approx(0.5) and rows["augmented"]["collapsed"] == "1"
+    assert float(rows["augmented"]["cas_mean"]) == pytest.approx(0.7) and rows["baseline"]["cas_mean"] == ""
     assert float(rows["augmented"]["test@300"]) == pytest.approx((0.83 + 0.84 + 0.89) / 3)
     assert float(rows["augmented"]["test@20"]) == pytest.approx((0.83 + 0.84 + 0.89) / 3 - 0.01)
     report = (sweep / "report.md").read_text()
