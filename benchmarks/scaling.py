@@ -43,7 +43,7 @@ def main() -> None:
             dm.setup()
             classifier = instantiate(cfg.classifier.module)
             trainer = instantiate(cfg.trainer)(logger=False, max_epochs=1)
-            evaluation = timed(trainer.validate, classifier, dm.val_dataloader())
+            evaluation = timed(lambda: trainer.validate(classifier, dm.val_dataloader(), verbose=False))
             for ratio in args.ratios:
                 count = round(ratio * len(dm.train_y))
                 dm.add_fakes(torch.rand(count, 1, 28, 28), dm.train_y.repeat(int(ratio) + 1)[:count])
