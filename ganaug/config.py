@@ -54,7 +54,7 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
         "[low, high] with 0 < low <= high",
     ),
     "augment.affine.shear": (non_negative_number, "a number >= 0 (degrees)"),
-    "data.n_per_class": (positive_int, "an integer >= 1"),
+    "data.n_per_class": (lambda v: v is None or positive_int(v), "an integer >= 1, or null for every image"),
     "data.test_per_class": (lambda v: v is None or positive_int(v), "null or an integer >= 1"),
     "data.batch_size": (positive_int, "an integer >= 1"),
     "data.root": (lambda v: isinstance(v, str) and v.strip() != "", "a folder path: data.root=DIR"),

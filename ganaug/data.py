@@ -60,17 +60,23 @@ def builtin_split(labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return index[0::2], index[1::2]
 
 
-def per_class_subset(labels: torch.Tensor, n_per_class: int, seed: int, what: str, names: list[str]) -> torch.Tensor:
-    """Indices of a class-balanced random subset with `n_per_class` of each label, chosen by `seed`."""
+def per_class_subset(labels: torch.Tensor, n_per_class: int | None, seed: int, what: str, names: list[str]) -> torch.Tensor:
+    """Indices of a class-balanced random subset with `n_per_class` of each label, chosen by `seed`; all of
+    them when `n_per_class` is None."""
+    if n_per_class is None:
+        return torch.arange(len(labels))
+    counts = labels.bincount(minlength=len(names)).tolist()
+    short = [(name, count) for name, count in zip(names, counts) if count < n_per_class]
+    if short:
+        name, count = short[0]
+        raise UserError(
+            f"{what}: class '{name}' has {count} images, fewer than n_per_class={n_per_class}; "
+            f"use data.n_per_class={min(counts)} or less (or null for all images), or add images"
+        )
     generator = torch.Generator().manual_seed(seed)
     chosen = []
-    for c, name in enumerate(names):
+    for c in range(len(names)):
         members = (labels == c).nonzero().flatten()
-        if len(members) < n_per_class:
-            raise UserError(
-                f"{what}: class '{name}' has {len(members)} images, fewer than n_per_class={n_per_class}; "
-                f"lower data.n_per_class or add images"
-            )
         chosen.append(members[torch.randperm(len(members), generator=generator)[:n_per_class]])
     return torch.cat(chosen).sort().values
 
@@ -83,15 +89,15 @@ def tensor_loader(*tensors: torch.Tensor, batch_size: int, shuffle: bool) -> Dat
 
 
 class DigitsDataModule(pl.LightningDataModule):
-    """A seeded few-shot training set (`n_per_class` per class from the source's pool) and its test set,
-    as float tensors in [0, 1]. Subclasses implement `load`; fakes from a GAN are added with `add_fakes`.
+    """A seeded few-shot training set (`n_per_class` per class from the source's pool, or the whole pool when
+    it is None) and its test set, as float tensors in [0, 1]. Subclasses implement `load`; fakes from a GAN are added with `add_fakes`.
     """
 
     name = "digits"
 
     def __init__(
         self,
-        n_per_class: int = 30,
+        n_per_class: int | None = 30,
         seed: int = 0,
         test_per_class: int | None = None,
         batch_size: int = 32,

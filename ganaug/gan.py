@@ -6,6 +6,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+from torchmetrics import MeanMetric
 
 from ganaug.augment import DiffAugment
 from ganaug.errors import ensure_finite
@@ -16,6 +17,7 @@ class GAN(pl.LightningModule):
 
     Images enter and leave in [0, 1]; the networks work in [-1, 1]. Against within-class collapse it
     offers DiffAugment before D, a mode-seeking term for G (MSGAN) and an EMA copy of G for sampling.
+    The losses and D's outputs are averaged over each epoch and logged once per epoch as `gan/<name>`.
     """
 
     def __init__(
@@ -37,6 +39,8 @@ class GAN(pl.LightningModule):
         self.generator = generator
         self.discriminator = discriminator
         self.augment = DiffAugment(diffaugment)
+        curves = ["d_loss", "D(x)", "D(G(z))", "g_adv", "g_loss"] + (["mode_seeking_ratio"] if mode_seeking else [])
+        self.curves = nn.ModuleDict({name: MeanMetric() for name in curves})
         self.generator_ema = (
             AveragedModel(generator, multi_avg_fn=get_ema_multi_avg_fn(ema_decay), use_buffers=True)
             if ema_decay
@@ -79,7 +83,7 @@ class GAN(pl.LightningModule):
         loss = F.binary_cross_entropy_with_logits(d_real, torch.ones_like(d_real)) + F.binary_cross_entropy_with_logits(
             d_fake, torch.zeros_like(d_fake)
         )
-        self.log_dict({"gan/d_loss": loss, "gan/D(x)": d_real.sigmoid().mean(), "gan/D(G(z))": d_fake.sigmoid().mean()})
+        self.track(**{"d_loss": loss, "D(x)": d_real.sigmoid().mean(), "D(G(z))": d_fake.sigmoid().mean()})
         return loss
 
     def generator_loss(self, labels: torch.Tensor) -> torch.Tensor:
@@ -90,15 +94,23 @@ class GAN(pl.LightningModule):
         fake = self.generator(z, labels)
         d_fake = self.discriminator(self.augment(fake), labels)
         loss = F.binary_cross_entropy_with_logits(d_fake, torch.ones_like(d_fake))
-        self.log("gan/g_adv", loss)
+        self.track(g_adv=loss)
         if self.hparams.mode_seeking:
             f1, f2 = fake.chunk(2)
             z1, z2 = z.chunk(2)
             ratio = (f1 - f2).abs().mean() / (z1 - z2).abs().mean()
             loss = loss + self.hparams.mode_seeking / (ratio + 1e-5)
-            self.log("gan/mode_seeking_ratio", ratio)
-        self.log("gan/g_loss", loss)
+            self.track(mode_seeking_ratio=ratio)
+        self.track(g_loss=loss)
         return loss
+
+    def track(self, **values: torch.Tensor) -> None:
+        """Add this iteration's values to the epoch means in `curves`."""
+        for name, value in values.items():
+            self.curves[name].update(value.detach())
+
+    def on_train_epoch_end(self) -> None:
+        self.log_dict({f"gan/{name}": metric for name, metric in self.curves.items()})
 
     def training_step(self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int) -> None:
         real, labels = batch

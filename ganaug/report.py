@@ -88,7 +88,7 @@ def build_rows(runs: list[dict]) -> list[dict]:
     for m in runs:
         groups[config_of(m)].append(m)
     rows = []
-    for config in sorted(groups):
+    for config in sorted(groups, key=lambda config: [(value is None, "" if value is None else value) for value in config]):
         members = groups[config]
         test = summarize([m["test_acc"] for m in members])
         row = {
@@ -131,7 +131,7 @@ def label(row: dict) -> str:
     parts = [row["experiment"]]
     if row["ratio"]:
         parts.append(f"ratio={row['ratio']:g}")
-    parts.append(f"n={row['n_per_class']}")
+    parts.append(f"n={'all' if row['n_per_class'] is None else row['n_per_class']}")
     if row["swept"]:
         parts.append(row["swept"])
     return " ".join(parts)

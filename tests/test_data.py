@@ -1,8 +1,10 @@
+import re
+
+import pytest
 import torch
 
 from ganaug.data import BuiltinDigits, builtin_split, load_builtin
 from ganaug.errors import UserError
-import pytest
 
 
 def setup(**kwargs) -> BuiltinDigits:
@@ -46,9 +48,18 @@ def test_paper_protocol_test_subset():
     assert dm.test_y.bincount().tolist() == [20] * 10
 
 
-def test_too_many_per_class_names_the_class():
-    with pytest.raises(UserError, match="class '0' has 451 images, fewer than n_per_class=460"):
+def test_too_many_per_class_names_the_class_and_the_largest_value_that_works():
+    with pytest.raises(UserError, match=r"class '0' has 451 images, fewer than n_per_class=460; use data.n_per_class=(\d+) or less") as error:
         setup(n_per_class=460)
+    largest = int(re.search(r"use data.n_per_class=(\d+)", str(error.value)).group(1))
+    assert setup(n_per_class=largest).train_y.bincount().tolist() == [largest] * 10
+    with pytest.raises(UserError):
+        setup(n_per_class=largest + 1)
+
+
+def test_no_n_per_class_takes_the_whole_pool():
+    dm = setup(n_per_class=None)
+    assert len(dm.train_y) == sum(dm.pool_counts) == 5000
 
 
 def test_fakes_go_into_the_training_loader_only():

@@ -57,6 +57,14 @@ def test_single_folder_layout_is_split_per_class_the_same_way_for_every_seed(tmp
     assert a.pool_counts == [3, 3, 3]
 
 
+def test_folder_default_trains_on_every_image_left_after_the_split(tmp_path, make_cfg):
+    assert make_cfg("data=folder").data.n_per_class is None
+    digit_classes(tmp_path, per_class=5)
+    (tmp_path / "0" / "4.png").unlink()
+    dm = folder(tmp_path, n_per_class=None, test_fraction=0.4)
+    assert dm.train_y.bincount().tolist() == [2, 3, 3] and dm.test_y.bincount().tolist() == [2, 2, 2]
+
+
 def test_any_class_names_are_sorted_and_kept(tmp_path):
     for name, index in (("zebra", 0), ("apple", 1), ("mango", 2)):
         for i in range(3):

@@ -14,7 +14,7 @@ def fake_run(sweep: Path, experiment: str, seed: int, test_acc: float, ratio: fl
     (run_dir / ".hydra" / "overrides.yaml").write_text(f"- experiment={experiment}\n- seed={seed}\n")
     curve = [{"epoch": e, "train_acc": 1.0, "test_acc": test_acc - 0.01 * (e < 300)} for e in (20, 80, 140, 220, 300)]
     metrics = {"experiment": experiment, "seed": seed, "ratio": ratio, "n_per_class": 30, "data": "builtin",
-               "test_acc": test_acc, "train_acc": 1.0, "curve": curve, "status": "complete", **extra}
+               "test_acc": test_acc, "train_acc": 1.0, "curve": curve, "status": "complete"} | extra
     (run_dir / "metrics.json").write_text(json.dumps(metrics))
 
 
@@ -65,3 +65,13 @@ def test_report_on_missing_or_empty_folder_is_one_line(tmp_path, capsys):
     assert main([str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and "no such folder" in err[0] and "no complete run" in err[1]
+
+
+def test_runs_on_every_image_are_labelled_n_all_and_sort_beside_capped_ones(tmp_path):
+    for seed in range(2):
+        fake_run(tmp_path / "capped", "baseline", seed, 0.8)
+        fake_run(tmp_path / "all", "baseline", seed, 0.9, n_per_class=None)
+    assert main([str(tmp_path)]) == 0
+    rows = {r["n_per_class"]: r for r in csv.DictReader((tmp_path / "report.csv").open())}
+    assert float(rows[""]["test_mean"]) == pytest.approx(0.9) and float(rows["30"]["test_mean"]) == pytest.approx(0.8)
+    assert "| baseline n=all |" in (tmp_path / "report.md").read_text()
