@@ -38,6 +38,8 @@ def ganaug_cnn(cfg, dm, epochs: int, out: Path) -> None:
 
 def plain_cnn(cfg, dm, epochs: int) -> None:
     net = instantiate(cfg.classifier.module.net)
+    if cfg.classifier.module.get("channels_last", True):  # the same memory format as ganaug's Classifier
+        net = net.to(memory_format=torch.channels_last)
     opt = torch.optim.SGD(net.parameters(), lr=cfg.classifier.module.lr)
     for _ in range(epochs):
         for x, y in dm.train_dataloader():

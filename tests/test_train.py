@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 from torchvision.io import write_png
 
 from ganaug.data import load_builtin
@@ -20,6 +21,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def event_files(run_dir: Path, phase: str) -> list[Path]:
     return list((run_dir / "tb" / phase).glob("events.out.tfevents.*"))
+
+
+def scalars(run_dir: Path, phase: str) -> dict[str, list[float]]:
+    """Every scalar logged to TensorBoard in one phase, by tag."""
+    events = EventAccumulator(str(run_dir / "tb" / phase))
+    events.Reload()
+    return {tag: [e.value for e in events.Scalars(tag)] for tag in events.Tags()["scalars"]}
 
 
 def test_baseline_writes_results(make_cfg, tmp_path):
@@ -36,6 +44,9 @@ def test_baseline_writes_results(make_cfg, tmp_path):
     assert confusion.shape == (10, 10) and confusion.sum() == 5000
     assert confusion.diag().sum() / 5000 == pytest.approx(saved["test_acc"], abs=1e-6)
     assert event_files(out, "run") and (out / "real.png").exists()
+    logged = scalars(out, "classifier")  # training loss and accuracy: one mean per epoch
+    assert len(logged["classifier/loss"]) == len(logged["classifier/batch_acc"]) == 2
+    assert all(0 <= a <= 1 for a in logged["classifier/batch_acc"]) and len(logged["classifier/test_acc"]) == 3
 
 
 def test_augmented_trains_gan_once_and_reuses_it_for_another_ratio(make_cfg, tmp_path):
@@ -46,6 +57,9 @@ def test_augmented_trains_gan_once_and_reuses_it_for_another_ratio(make_cfg, tmp
     assert {"fid", "kid", "label_fidelity", "near_copy_rate", "gan_collapsed"} <= set(first)
     assert event_files(tmp_path / "r1", "gan") and (tmp_path / "r1" / "samples.png").exists()
     assert (tmp_path / "r1" / "nearest.png").exists()
+    logged = scalars(tmp_path / "r1", "gan")
+    assert {"gan/d_loss", "gan/D(x)", "gan/D(G(z))", "gan/g_loss", "gan/mode_seeking_ratio"} <= set(logged)
+    assert all(0 < p < 1 for p in logged["gan/D(x)"])
 
     second = run(make_cfg("experiment=augmented", "augment.ratio=0.5"), tmp_path / "r2")
     assert second["n_fake"] == 150 and second["gan_cached"] is True
