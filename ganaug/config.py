@@ -46,6 +46,8 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "augment.gan": (boolean, "true or false"),
     "augment.classic": (boolean, "true or false"),
     "augment.ratio": (positive_number, "a number > 0 (fakes per real image)"),
+    "augment.best_of": (positive_int, "an integer >= 1 (fakes drawn per fake kept; 1: no selection)"),
+    "augment.judge_epochs": (positive_int, "an integer >= 1 (epochs of the classifier that picks fakes)"),
     "augment.fake_weight": (positive_number, "a number > 0 (weight of a fake's loss; a real image's is 1)"),
     "augment.affine.degrees": (non_negative_number, "a number >= 0 (degrees)"),
     "augment.affine.translate": (lambda v: _is_number(v) and 0 <= v <= 1, "a number in [0, 1] (fraction of the size)"),

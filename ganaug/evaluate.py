@@ -16,7 +16,7 @@ from hydra.utils import instantiate
 from ganaug.errors import UserError
 from ganaug.files import write_json
 from ganaug.generate import load_gan
-from ganaug.train import fake_labels, gan_measures
+from ganaug.train import gan_measures, make_fakes
 
 
 def evaluate(checkpoint: Path) -> dict:
@@ -25,8 +25,8 @@ def evaluate(checkpoint: Path) -> dict:
     run_dir = checkpoint.resolve().parent.parent
     dm = instantiate(cfg.data)
     dm.setup()
-    labels = fake_labels(dm.train_y, dm.num_classes, cfg.augment.ratio)
-    measures = gan_measures(cfg, gan, gan.sample(labels, seed=cfg.seed), labels, dm, run_dir)
+    fakes, labels = make_fakes(cfg, gan, dm, run_dir)
+    measures = gan_measures(cfg, gan, fakes, labels, dm, run_dir)
     write_json(run_dir / "evaluation.json", measures)
     return measures
 

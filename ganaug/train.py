@@ -22,13 +22,15 @@ from pytorch_lightning.loggers import TensorBoardLogger
 
 from ganaug import cache
 from ganaug.callbacks import GANMonitor
+from ganaug.classifier import Classifier
 from ganaug.config import CONFIG_DIR, validate
-from ganaug.data import DIGITS, DigitsDataModule
+from ganaug.data import DIGITS, DigitsDataModule, tensor_loader
 from ganaug.errors import Diverged, UserError
 from ganaug.files import write_json
 from ganaug.gan import GAN
 from ganaug.grids import save_grid
 from ganaug.quality import DigitFeatures, classification_accuracy_score, gan_quality, nearest_pairs
+from ganaug.selection import best_of
 
 log = logging.getLogger(__name__)
 HPARAM_METRICS = ("test_acc", "train_acc", "fid", "kid", "cas", "label_fidelity", "diversity_min", "near_copy_rate")
@@ -126,20 +128,39 @@ def fake_labels(real_labels: torch.Tensor, num_classes: int, ratio: float) -> to
     return torch.arange(num_classes).repeat_interleave(counts.round().long())
 
 
-def cas(cfg: DictConfig, gan: GAN, dm: DigitsDataModule, output_dir: Path) -> float:
-    """The GAN's classification accuracy score: the configured classifier trained for `gan.cas_epochs` on as many
-    fakes as there are real training images, tested on the held-out set. Runs on its own random stream, so the
-    run's classifier is the same with or without it.
+def side_classifier(cfg: DictConfig, dm: DigitsDataModule, x: torch.Tensor, y: torch.Tensor, epochs: int,
+                    output_dir: Path, phase: str) -> Classifier:
+    """The configured classifier trained `epochs` on (x, y), logging to `tb/<phase>`. It runs on its own random
+    stream, so the run's own classifier is the same with or without it.
     """
-    labels = fake_labels(dm.train_y, dm.num_classes, 1.0)
     with torch.random.fork_rng():
         pl.seed_everything(cfg.seed, verbose=False)
         classifier = instantiate(cfg.classifier.module, class_names=dm.class_names)
-        trainer = make_trainer(cfg, output_dir, "cas", max_epochs=cfg.gan.cas_epochs)
-        fakes = gan.sample(labels, seed=cfg.seed + 2)
-        return classification_accuracy_score(
-            classifier, trainer, fakes, labels, dm.test_x, dm.test_y, cfg.classifier.batch_size
-        )
+        trainer = make_trainer(cfg, output_dir, phase, max_epochs=epochs)
+        trainer.fit(classifier, train_dataloaders=tensor_loader(x, y, batch_size=cfg.classifier.batch_size, shuffle=True))
+    return classifier.eval()
+
+
+def cas(cfg: DictConfig, gan: GAN, dm: DigitsDataModule, output_dir: Path) -> float:
+    """The GAN's classification accuracy score: the configured classifier trained for `gan.cas_epochs` on as many
+    fakes as there are real training images, tested on the held-out set.
+    """
+    labels = fake_labels(dm.train_y, dm.num_classes, 1.0)
+    fakes = gan.sample(labels, seed=cfg.seed + 2)
+    classifier = side_classifier(cfg, dm, fakes, labels, cfg.gan.cas_epochs, output_dir, "cas")
+    return classification_accuracy_score(classifier, dm.test_x, dm.test_y)
+
+
+def make_fakes(cfg: DictConfig, gan: GAN, dm: DigitsDataModule, output_dir: Path) -> tuple[torch.Tensor, torch.Tensor]:
+    """The run's fakes and their labels: `augment.ratio` per real image of each class. With `augment.best_of` > 1,
+    each is the best of that many drawn for its label, judged by the configured classifier trained
+    `augment.judge_epochs` on the real training images.
+    """
+    labels = fake_labels(dm.train_y, dm.num_classes, cfg.augment.ratio)
+    if cfg.augment.best_of == 1:
+        return gan.sample(labels, seed=cfg.seed), labels
+    judge = side_classifier(cfg, dm, dm.train_x, dm.train_y, cfg.augment.judge_epochs, output_dir, "judge")
+    return best_of(gan, labels, judge, cfg.augment.best_of, seed=cfg.seed), labels
 
 
 def gan_measures(cfg: DictConfig, gan: GAN, fakes: torch.Tensor, labels: torch.Tensor, dm: DigitsDataModule,
@@ -183,8 +204,7 @@ def run(cfg: DictConfig, output_dir: Path) -> dict:
         with timer("gan"):
             gan, entry, cached = fit_or_load_gan(cfg, dm, output_dir)
         with timer("sampling"):
-            labels = fake_labels(dm.train_y, dm.num_classes, cfg.augment.ratio)
-            fakes = gan.sample(labels, seed=cfg.seed)
+            fakes, labels = make_fakes(cfg, gan, dm, output_dir)
             dm.add_fakes(fakes, labels, cfg.augment.fake_weight)
         with timer("gan_quality"):
             quality = gan_measures(cfg, gan, fakes, labels, dm, output_dir)
