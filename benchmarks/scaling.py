@@ -36,7 +36,7 @@ def main() -> None:
         per_iteration = timed(ganaug_gan, cfg, gan_dm, 100, out) / 100
         print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
         print(f"GAN: {per_iteration * 1000:.1f} ms per D/G iteration → {cfg.gan.steps * per_iteration:.0f} s for gan.steps={cfg.gan.steps}\n")
-        print(f"| n_per_class | ratio | training images | s per epoch | s per evaluation | run without GAN, s | run with GAN, s |")
+        print("| n_per_class | ratio | training images | s per epoch | s per evaluation | run without GAN, s | run with GAN, s |")
         print("| --- | --- | --- | --- | --- | --- | --- |")
         for n in args.n:
             dm = instantiate(cfg.data, n_per_class=n)

@@ -5,16 +5,13 @@ import contextlib
 import fcntl
 import hashlib
 import json
-import logging
 from pathlib import Path
 from typing import Iterator
 
 import torch
 from omegaconf import DictConfig, OmegaConf
 
-from ganaug.files import atomic_write
-
-log = logging.getLogger(__name__)
+from ganaug.files import atomic_write, load_entry
 
 # Config keys that do not change the trained GAN.
 _DATA_KEYS_IGNORED = {"batch_size", "eval_batch_size", "test_per_class", "cache_dir"}
@@ -50,15 +47,9 @@ def locked(path: Path) -> Iterator[None]:
 
 
 def load_state(path: Path) -> dict | None:
-    """The GAN state dict cached at `path`; None if absent, or if unreadable (a corrupt entry is named and removed)."""
-    if not path.exists():
-        return None
-    try:
-        return torch.load(path, map_location="cpu", weights_only=True)["state_dict"]
-    except Exception as error:  # any unreadable file is a cache miss, not a crash
-        log.warning("GAN cache entry %s is corrupt (%s); retraining it", path, type(error).__name__)
-        path.unlink(missing_ok=True)
-        return None
+    """The GAN state dict cached at `path`; None if absent, or if unreadable (a damaged entry is named and removed)."""
+    entry = load_entry(path, "GAN cache entry", lambda saved: isinstance(saved, dict) and "state_dict" in saved)
+    return None if entry is None else entry["state_dict"]
 
 
 def store(module: torch.nn.Module, path: Path) -> None:

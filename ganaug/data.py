@@ -60,6 +60,13 @@ def builtin_split(labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return index[0::2], index[1::2]
 
 
+def shuffled_classes(labels: torch.Tensor, num_classes: int, seed: int) -> list[torch.Tensor]:
+    """For each class, the indices of its members in an order drawn with `seed`."""
+    generator = torch.Generator().manual_seed(seed)
+    members = [(labels == c).nonzero().flatten() for c in range(num_classes)]
+    return [m[torch.randperm(len(m), generator=generator)] for m in members]
+
+
 def per_class_subset(labels: torch.Tensor, n_per_class: int | None, seed: int, what: str, names: list[str]) -> torch.Tensor:
     """Indices of a class-balanced random subset with `n_per_class` of each label, chosen by `seed`; all of
     them when `n_per_class` is None."""
@@ -73,12 +80,7 @@ def per_class_subset(labels: torch.Tensor, n_per_class: int | None, seed: int, w
             f"{what}: class '{name}' has {count} images, fewer than n_per_class={n_per_class}; "
             f"use data.n_per_class={min(counts)} or less (or null for all images), or add images"
         )
-    generator = torch.Generator().manual_seed(seed)
-    chosen = []
-    for c in range(len(names)):
-        members = (labels == c).nonzero().flatten()
-        chosen.append(members[torch.randperm(len(members), generator=generator)[:n_per_class]])
-    return torch.cat(chosen).sort().values
+    return torch.cat([order[:n_per_class] for order in shuffled_classes(labels, len(names), seed)]).sort().values
 
 
 def tensor_loader(*tensors: torch.Tensor, batch_size: int, shuffle: bool) -> DataLoader:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import torch
 
-from ganaug.data import DigitsDataModule, Split
+from ganaug.data import DigitsDataModule, Split, shuffled_classes
 from ganaug.errors import UserError
-from ganaug.files import atomic_write
+from ganaug.files import atomic_write, load_entry
 from ganaug.preprocess import NotADigit, prepare_file
 
 log = logging.getLogger(__name__)
@@ -128,33 +128,24 @@ class FolderDigits(DigitsDataModule):
         if self.cache_dir is None:
             return self.decode(files)
         entry = self.cache_dir / f"{fingerprint(files, (self.invert, self.keep_28x28, self.skip_bad))}.pt"
-        try:
-            cached = torch.load(entry, weights_only=True)
-            if isinstance(cached, dict) and "skipped" in cached:
-                return cached
-            log.warning("preprocessed-image cache %s holds something else; rebuilding it", entry)
-        except FileNotFoundError:
-            pass
-        except Exception as error:  # a damaged entry is rebuilt
-            log.warning("preprocessed-image cache %s is unreadable (%s); rebuilding it", entry, type(error).__name__)
+        cached = load_entry(entry, "preprocessed-image cache", lambda saved: isinstance(saved, dict) and "skipped" in saved)
+        if cached is not None:
+            return cached
         decoded = self.decode(files)
         atomic_write(entry, lambda tmp: torch.save(decoded, tmp))
         return decoded
 
     def stratified_split(self, x: torch.Tensor, y: torch.Tensor, names: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
         """Indices of the pool and the test images: `test_fraction` of each class, drawn with `split_seed`."""
-        generator = torch.Generator().manual_seed(self.split_seed)
         pool, test = [], []
-        for c, name in enumerate(names):
-            members = (y == c).nonzero().flatten()
-            n_test = round(len(members) * self.test_fraction)
-            if n_test < 1 or n_test >= len(members):
+        for name, order in zip(names, shuffled_classes(y, len(names), self.split_seed)):
+            n_test = round(len(order) * self.test_fraction)
+            if n_test < 1 or n_test >= len(order):
                 raise UserError(
-                    f"class '{name}' has {len(members)} usable images: too few to split into training and test "
+                    f"class '{name}' has {len(order)} usable images: too few to split into training and test "
                     f"with data.test_fraction={self.test_fraction}; add images, change data.test_fraction, "
                     f"or give ROOT/train/ and ROOT/test/ folders"
                 )
-            order = members[torch.randperm(len(members), generator=generator)]
             test.append(order[:n_test])
             pool.append(order[n_test:])
         return torch.cat(pool).sort().values, torch.cat(test).sort().values

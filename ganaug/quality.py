@@ -9,7 +9,6 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-import pytorch_lightning as pl
 import torch
 from torch import nn
 from torchmetrics.functional.classification import multiclass_accuracy
@@ -17,7 +16,6 @@ from torchmetrics.image.fid import FrechetInceptionDistance
 from torchmetrics.image.kid import KernelInceptionDistance
 
 from ganaug.classifier import Classifier
-from ganaug.data import tensor_loader
 from ganaug.metrics import diversity_ratios
 from ganaug.networks import CNN
 

@@ -31,7 +31,7 @@ def test_corrupt_entry_is_named_and_retrained(make_cfg, tmp_path, caplog):
     entry = Path(first["gan_cache_entry"])
     entry.write_bytes(entry.read_bytes()[:100])  # truncated, as by a full disk
     second = run(make_cfg("experiment=augmented"), tmp_path / "b")
-    assert second["gan_cached"] is False and f"GAN cache entry {entry} is corrupt" in caplog.text
+    assert second["gan_cached"] is False and f"GAN cache entry {entry} is unreadable" in caplog.text
     assert second["diversity"] == first["diversity"]  # same seed: the retrained GAN is the same GAN
 
 

@@ -16,7 +16,7 @@ from ganaug.folder import FolderDigits
 from ganaug.prepare import export
 from ganaug.train import run
 
-from photos import photo, photo_folder
+from photos import photo_folder
 
 
 def folder(root: Path, **kwargs) -> FolderDigits:
