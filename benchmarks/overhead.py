@@ -38,7 +38,7 @@ def ganaug_cnn(cfg, dm, epochs: int, out: Path) -> None:
 
 def plain_cnn(cfg, dm, epochs: int) -> None:
     net = instantiate(cfg.classifier.module.net)
-    if cfg.classifier.module.get("channels_last", True):  # the same memory format as ganaug's Classifier
+    if cfg.classifier.module.channels_last:  # the same memory format as ganaug's Classifier
         net = net.to(memory_format=torch.channels_last)
     opt = torch.optim.SGD(net.parameters(), lr=cfg.classifier.module.lr)
     for _ in range(epochs):

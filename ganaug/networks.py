@@ -67,7 +67,7 @@ class Discriminator(nn.Module):
 class CNN(nn.Module):
     """The small convolutional classifier: two conv-pool blocks and two linear layers."""
 
-    def __init__(self, num_classes: int = 10, channels: int = 32, hidden: int = 128, dropout: float = 0.0) -> None:
+    def __init__(self, num_classes: int = 10, channels: int = 16, hidden: int = 128, dropout: float = 0.0) -> None:
         super().__init__()
         self.net = nn.Sequential(
             nn.Conv2d(1, channels, 3, padding=1),
