@@ -17,3 +17,4 @@ train experiment=classic,augmented_classic seed=$SEEDS hydra.sweep.dir=$M/classi
 train experiment=augmented,augmented_classic augment.best_of=4 seed=$SEEDS hydra.sweep.dir=$M/best_of
 train experiment=augmented augment.fake_weight=0.3 seed=$SEEDS hydra.sweep.dir=$M/fake_weight
 train experiment=augmented augment.ratio=0.5 seed=$SEEDS hydra.sweep.dir=$M/ratio
+train experiment=baseline,augmented data.n_per_class=10 seed=$SEEDS hydra.sweep.dir=$M/n_per_class_10
