@@ -92,7 +92,8 @@ def tensor_loader(*tensors: torch.Tensor, batch_size: int, shuffle: bool) -> Dat
 
 class DigitsDataModule(pl.LightningDataModule):
     """A seeded few-shot training set (`n_per_class` per class from the source's pool, or the whole pool when
-    it is None) and its test set, as float tensors in [0, 1]. Subclasses implement `load`; fakes from a GAN are added with `add_fakes`.
+    it is None) and its test set, as float tensors in [0, 1]. Subclasses implement `load`; fakes from a GAN
+    are added with `add_fakes`.
     """
 
     name = "digits"
