@@ -13,6 +13,8 @@ from omegaconf import DictConfig, OmegaConf
 
 from ganaug.files import atomic_write, load_entry
 
+# Part of every key: raise it when a code change alters what training produces, so old entries are not reused.
+TRAINING_VERSION = 1
 # Config keys that do not change the trained GAN.
 _DATA_KEYS_IGNORED = {"batch_size", "eval_batch_size", "test_per_class", "cache_dir"}
 _GAN_KEYS_IGNORED = {"sample_every", "checkpoint_every", "collapse_below", "on_nan", "cas_epochs"}
@@ -26,6 +28,7 @@ def cache_key(cfg: DictConfig, train_x: torch.Tensor) -> str:
     data = OmegaConf.to_container(cfg.data, resolve=True)
     gan = OmegaConf.to_container(cfg.gan, resolve=True)
     keyed = {
+        "version": TRAINING_VERSION,
         "seed": cfg.seed,
         "images": hashlib.sha256(train_x.numpy().tobytes()).hexdigest(),
         "data": {k: v for k, v in data.items() if k not in _DATA_KEYS_IGNORED},

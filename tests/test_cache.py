@@ -6,6 +6,7 @@ from pathlib import Path
 
 import torch
 
+from ganaug import cache
 from ganaug.cache import cache_key
 from ganaug.train import run
 
@@ -24,6 +25,13 @@ def test_key_depends_on_what_changes_the_gan_only(make_cfg):
     changed = images.clone()
     changed[0, 0, 0, 0] = 1  # the same folder with an edited image trains a new GAN
     assert cache_key(make_cfg(), changed) != key
+
+
+def test_key_changes_with_the_training_version(make_cfg, monkeypatch):
+    images = torch.zeros(3, 1, 28, 28)
+    key = cache_key(make_cfg(), images)
+    monkeypatch.setattr(cache, "TRAINING_VERSION", cache.TRAINING_VERSION + 1)
+    assert cache_key(make_cfg(), images) != key
 
 
 def test_corrupt_entry_is_named_and_retrained(make_cfg, tmp_path, caplog):
