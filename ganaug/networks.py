@@ -85,3 +85,9 @@ class CNN(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x)
+
+
+@torch.no_grad()
+def logits_in_batches(net: nn.Module, x: torch.Tensor, batch_size: int = 1000) -> torch.Tensor:
+    """`net(x)` without gradients, `batch_size` images at a time (the held-out set does not fit one batch)."""
+    return torch.cat([net(chunk) for chunk in x.split(batch_size)])

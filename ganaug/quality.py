@@ -17,7 +17,7 @@ from torchmetrics.image.kid import KernelInceptionDistance
 
 from ganaug.classifier import Classifier
 from ganaug.metrics import diversity_ratios
-from ganaug.networks import CNN
+from ganaug.networks import CNN, logits_in_batches
 
 FEATURES_PATH = Path(str(resources.files("ganaug") / "assets" / "digit_features.pt"))
 FEATURE_NET = {"channels": 16, "hidden": 64}
@@ -40,9 +40,8 @@ class DigitFeatures(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.cnn.net[:-1](x.float())
 
-    @torch.no_grad()
     def classify(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.cat([self.cnn(chunk).argmax(1) for chunk in x.split(1000)])
+        return logits_in_batches(self.cnn, x).argmax(1)
 
 
 def nearest(
@@ -122,7 +121,5 @@ def classification_accuracy_score(classifier: Classifier, test_x: torch.Tensor, 
     Fakes that carry what real digits of their class look like score near a real-data classifier;
     pretty but off-label or collapsed fakes score low.
     """
-    classifier.eval()
-    with torch.no_grad():
-        predicted = torch.cat([classifier(chunk).argmax(1) for chunk in test_x.split(1000)])
+    predicted = logits_in_batches(classifier.eval(), test_x).argmax(1)
     return multiclass_accuracy(predicted, test_y, classifier.hparams.num_classes, average="micro").item()

@@ -6,13 +6,12 @@ import torch
 from torch import nn
 
 from ganaug.gan import GAN
+from ganaug.networks import logits_in_batches
 
 
-@torch.no_grad()
-def label_probability(classifier: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int = 1000) -> torch.Tensor:
+def label_probability(classifier: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """The probability `classifier` gives each image of being its label `y`."""
-    classifier.eval()
-    probs = torch.cat([classifier(chunk).softmax(1) for chunk in x.split(batch_size)])
+    probs = logits_in_batches(classifier.eval(), x).softmax(1)
     return probs[torch.arange(len(y)), y]
 
 

@@ -39,8 +39,8 @@ HPARAM_METRICS = ("test_acc", "train_acc", "fid", "kid", "cas", "label_fidelity"
 def quiet_lightning() -> None:
     """Silence Lightning's messages that say nothing useful for these runs.
 
-    Called from `main`, not at import: a parallel launcher's worker may receive `main` by value without
-    importing this module.
+    Called at import (for `run` used as a library) and again from `main`: a parallel launcher's worker may
+    receive `main` by value without importing this module.
     """
     logging.getLogger("pytorch_lightning").setLevel(logging.WARNING)  # start-up banners
     warnings.filterwarnings("ignore", ".*smaller than the logging interval.*")  # tiny epochs
