@@ -69,16 +69,15 @@ def plain_gan(cfg, dm, steps: int) -> None:
     while done < steps:
         for real, y in dm.real_loader(batch_size=cfg.gan.batch_size):
             real = real * 2 - 1
-            with torch.no_grad():
-                fake = G(torch.randn(len(y), G.latent_dim), y)
-            d_real, d_fake = D(augment(real), y), D(augment(fake), y)
+            half = y[: len(y) // 2].repeat(2)
+            z = torch.randn(len(half), G.latent_dim)
+            fake = G(z, half)
+            d_real, d_fake = D(augment(real), y), D(augment(fake.detach()), half)
             d_loss = bce(d_real, torch.ones_like(d_real)) + bce(d_fake, torch.zeros_like(d_fake))
             d_opt.zero_grad()
             d_loss.backward()
             d_opt.step()
-            half = y[: len(y) // 2].repeat(2)
-            z = torch.randn(len(half), G.latent_dim)
-            fake = G(z, half)
+            D.requires_grad_(False)  # G's step: D fixed, as Lightning's toggle_optimizer does
             d_fake = D(augment(fake), half)
             (f1, f2), (z1, z2) = fake.chunk(2), z.chunk(2)
             g_loss = bce(d_fake, torch.ones_like(d_fake)) + m.mode_seeking / (
@@ -87,6 +86,7 @@ def plain_gan(cfg, dm, steps: int) -> None:
             g_opt.zero_grad()
             g_loss.backward()
             g_opt.step()
+            D.requires_grad_(True)
             ema.update_parameters(G)
             done += 1
             if done == steps:

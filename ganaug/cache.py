@@ -14,7 +14,7 @@ from omegaconf import DictConfig, OmegaConf
 from ganaug.files import atomic_write, load_entry
 
 # Part of every key: raise it when a code change alters what training produces, so old entries are not reused.
-TRAINING_VERSION = 1
+TRAINING_VERSION = 2
 # Config keys that do not change the trained GAN.
 _DATA_KEYS_IGNORED = {"batch_size", "eval_batch_size", "test_per_class", "cache_dir"}
 _GAN_KEYS_IGNORED = {"sample_every", "checkpoint_every", "collapse_below", "on_nan", "cas_epochs"}

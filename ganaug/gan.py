@@ -74,24 +74,20 @@ class GAN(pl.LightningModule):
         optimizer.step()
         self.untoggle_optimizer(optimizer)
 
-    def discriminator_loss(self, real: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        """BCE with real labelled 1 and (detached) fakes labelled 0; logs D(x) and D(G(z))."""
-        with torch.no_grad():
-            fake = self.generator(self.noise(len(labels)), labels)
+    def discriminator_loss(
+        self, real: torch.Tensor, labels: torch.Tensor, fake: torch.Tensor, fake_labels: torch.Tensor
+    ) -> torch.Tensor:
+        """BCE with real labelled 1 and the fakes, detached (G fixed), labelled 0; tracks D(x) and D(G(z))."""
         d_real = self.discriminator(self.augment(real), labels)
-        d_fake = self.discriminator(self.augment(fake), labels)
+        d_fake = self.discriminator(self.augment(fake.detach()), fake_labels)
         loss = F.binary_cross_entropy_with_logits(d_real, torch.ones_like(d_real)) + F.binary_cross_entropy_with_logits(
             d_fake, torch.zeros_like(d_fake)
         )
         self.track(**{"d_loss": loss, "D(x)": d_real.sigmoid().mean(), "D(G(z))": d_fake.sigmoid().mean()})
         return loss
 
-    def generator_loss(self, labels: torch.Tensor) -> torch.Tensor:
-        """BCE asking D to call fakes real, plus the mode-seeking term over pairs of noises with the same label."""
-        half = max(len(labels) // 2, 1)
-        labels = labels[:half].repeat(2)
-        z = self.noise(len(labels))
-        fake = self.generator(z, labels)
+    def generator_loss(self, fake: torch.Tensor, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        """BCE asking D to call the fakes real, plus the mode-seeking term over the pairs of noises `fake_batch` made."""
         d_fake = self.discriminator(self.augment(fake), labels)
         loss = F.binary_cross_entropy_with_logits(d_fake, torch.ones_like(d_fake))
         self.track(g_adv=loss)
@@ -104,6 +100,13 @@ class GAN(pl.LightningModule):
         self.track(g_loss=loss)
         return loss
 
+    def fake_batch(self, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Fakes, their noise and labels for one iteration: the batch's first half of labels twice, so the two
+        halves are pairs of noises with the same label (the mode-seeking term compares them)."""
+        labels = labels[: max(len(labels) // 2, 1)].repeat(2)
+        z = self.noise(len(labels))
+        return self.generator(z, labels), z, labels
+
     def track(self, **values: torch.Tensor) -> None:
         """Add this iteration's values to the epoch means in `curves`."""
         for name, value in values.items():
@@ -115,9 +118,11 @@ class GAN(pl.LightningModule):
     def training_step(self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int) -> None:
         real, labels = batch
         real = real * 2 - 1
+        # One generator forward serves both steps: D's sees the fakes detached, G's backpropagates through them.
+        fake, z, fake_labels = self.fake_batch(labels)
         d_opt, g_opt = self.optimizers()
-        self._step(d_opt, self.discriminator_loss(real, labels), "discriminator")
-        self._step(g_opt, self.generator_loss(labels), "generator")
+        self._step(d_opt, self.discriminator_loss(real, labels, fake, fake_labels), "discriminator")
+        self._step(g_opt, self.generator_loss(fake, z, fake_labels), "generator")
         if self.generator_ema is not None:
             self.generator_ema.update_parameters(self.generator)
 

@@ -15,8 +15,8 @@ def nan_once_at_iteration_6(monkeypatch):
     original = GAN.discriminator_loss
     fired = []
 
-    def loss(self, real, labels):
-        value = original(self, real, labels)
+    def loss(self, *args):
+        value = original(self, *args)
         if self.global_step // 2 == 6 and not fired:
             fired.append(True)
             return value * float("nan")

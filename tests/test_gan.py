@@ -3,7 +3,7 @@ import torch
 
 from ganaug.augment import DiffAugment, cutout, translate
 from ganaug.gan import GAN
-from ganaug.networks import Discriminator, Generator
+from ganaug.networks import Discriminator, Generator, MinibatchStdDev
 
 
 def params(module: torch.nn.Module) -> dict[str, torch.Tensor]:
@@ -81,3 +81,13 @@ def test_cutout_blanks_with_fill_and_diffaugment_checks_policy():
         assert "colour" in str(error)
     else:
         raise AssertionError("unknown policy accepted")
+
+
+def test_minibatch_stddev_appends_the_batch_std_and_has_a_finite_gradient_for_one_image():
+    h = torch.randn(6, 3, 2, 2)
+    out = MinibatchStdDev()(h)
+    assert out.shape == (6, 4, 2, 2) and torch.equal(out[:, :3], h)
+    assert torch.allclose(out[:, 3], h.std(dim=0, unbiased=False).mean().expand(6, 2, 2), atol=1e-6)
+    one = torch.randn(1, 3, 2, 2, requires_grad=True)
+    MinibatchStdDev()(one).sum().backward()
+    assert torch.isfinite(one.grad).all()
