@@ -95,3 +95,36 @@ def validate(cfg: DictConfig) -> None:
             continue
         if not ok(value):
             raise UserError(f"{key}={value!r} is not allowed: use {allowed}")
+
+
+
+_ABSENT = object()
+
+
+def check_group_keys(overrides: Sequence[str], config_name: str, group: str = "data") -> None:
+    """Raise UserError for an override `GROUP.KEY=...` whose KEY only other options of GROUP have.
+
+    `data.root=DIR` without `data=folder` is the common case; Hydra's own message for it suggests
+    `+data.root=DIR`, which is the wrong fix. Reads the command line and conf/, before Hydra composes anything.
+    """
+    options = {path.stem: OmegaConf.load(path) for path in sorted((Path(CONFIG_DIR) / group).glob("*.yaml"))}
+    defaults = OmegaConf.load(Path(CONFIG_DIR) / f"{config_name}.yaml").defaults
+    chosen = next(entry[group] for entry in defaults if isinstance(entry, DictConfig) and group in entry)
+    for arg in overrides:
+        if arg.startswith(f"{group}="):
+            chosen = arg.partition("=")[2]
+
+    def has(option: str, key: str) -> bool:
+        return option in options and OmegaConf.select(options[option], key, default=_ABSENT) is not _ABSENT
+
+    for arg in overrides:
+        key, is_assignment, _ = arg.partition("=")
+        if not (is_assignment and key.startswith(f"{group}.")):
+            continue
+        key = key.removeprefix(f"{group}.")
+        owners = [f"{group}={name}" for name in options if has(name, key)]
+        if owners and not any(has(name.strip(), key) for name in chosen.split(",")):
+            raise UserError(
+                f"{group}.{key} is not a setting of {group}={chosen}; {' and '.join(owners)} "
+                f"{'have' if len(owners) > 1 else 'has'} it: add {' or '.join(owners)} to the command"
+            )

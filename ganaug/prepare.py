@@ -16,7 +16,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig
 from torchvision.io import write_png
 
-from ganaug.config import CONFIG_DIR, validate
+from ganaug.config import CONFIG_DIR, check_group_keys, validate
 from ganaug.data import DigitsDataModule
 from ganaug.errors import UserError
 from ganaug.grids import save_grid
@@ -63,4 +63,9 @@ def main(cfg: DictConfig) -> None:
 
 
 if __name__ == "__main__":
+    try:
+        check_group_keys(sys.argv[1:], "prepare")
+    except UserError as error:
+        print(f"ganaug.prepare: error: {error}", file=sys.stderr)
+        sys.exit(2)
     main()

@@ -23,7 +23,7 @@ from pytorch_lightning.loggers import TensorBoardLogger
 from ganaug import cache
 from ganaug.callbacks import GANMonitor
 from ganaug.classifier import Classifier
-from ganaug.config import CONFIG_DIR, validate
+from ganaug.config import CONFIG_DIR, check_group_keys, validate
 from ganaug.data import DIGITS, DigitsDataModule, tensor_loader
 from ganaug.errors import Diverged, UserError
 from ganaug.files import write_json
@@ -307,4 +307,9 @@ def multirun_flag_first(argv: list[str]) -> list[str]:
 
 if __name__ == "__main__":
     sys.argv[1:] = multirun_flag_first(sys.argv[1:])
+    try:
+        check_group_keys(sys.argv[1:], "train")
+    except UserError as error:
+        print(f"ganaug: error: {error}", file=sys.stderr)
+        sys.exit(2)
     main()

@@ -1,7 +1,7 @@
 import pytest
 from omegaconf import OmegaConf
 
-from ganaug.config import validate
+from ganaug.config import check_group_keys, validate
 from ganaug.errors import UserError
 
 EXPERIMENTS = {
@@ -67,3 +67,20 @@ def test_devices_and_strategy_reach_lightning_from_the_config(make_cfg):
     trainer = instantiate(make_cfg("trainer=gpu", "trainer.devices=4", "trainer.strategy=ddp").trainer)
     assert trainer.keywords["devices"] == 4 and trainer.keywords["strategy"] == "ddp"
     assert trainer.keywords["accelerator"] == "gpu"
+
+
+def test_a_folder_setting_without_data_folder_says_to_add_it():
+    with pytest.raises(UserError, match=r"^data.root is not a setting of data=builtin; data=folder and data=mnist "
+                                        r"have it: add data=folder or data=mnist to the command$"):
+        check_group_keys(["experiment=baseline", "data.root=photos"], "train")
+    with pytest.raises(UserError, match=r"data.skip_bad is not a setting of data=mnist; data=folder has it"):
+        check_group_keys(["data=mnist", "data.skip_bad=false"], "prepare")
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [["data=folder", "data.root=photos"], ["data.root=photos", "data=mnist"], ["data=folder,mnist", "data.root=x"],
+     ["data.n_per_class=10"], ["+data.root=photos"], ["data.n_per_clas=10"]],
+)
+def test_group_keys_of_the_chosen_data_set_or_unknown_to_all_pass_to_hydra(overrides):
+    check_group_keys(overrides, "train")  # a key no data set has is Hydra's to report

@@ -203,3 +203,8 @@ def test_prepare_prints_counts_and_writes_previews(tmp_path):
         capture_output=True, text=True, timeout=120,
     )
     assert missing.returncode == 2 and missing.stderr.count("\n") == 1 and "does not exist" in missing.stderr
+    no_group = subprocess.run(
+        [sys.executable, "-m", "ganaug.prepare", f"data.root={tmp_path / 'photos'}", f"paths.root={tmp_path}"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert no_group.returncode == 2 and no_group.stderr.count("\n") == 1 and "add data=folder" in no_group.stderr
