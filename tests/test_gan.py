@@ -51,6 +51,16 @@ def test_one_iteration_steps_d_then_g_each_touching_only_its_own_network():
     assert changed(ema_before, gan.generator_ema)
 
 
+def test_one_generator_forward_serves_both_steps_with_pairs_of_noises_per_label():
+    gan = tiny_gan()
+    calls = []
+    gan.generator.register_forward_hook(lambda module, args, out: calls.append(args[1].clone()))
+    fit_one_batch(gan)
+    assert len(calls) == 1  # the D step's fakes are the G step's, detached
+    first, second = calls[0].chunk(2)
+    assert torch.equal(first, second) and torch.equal(first, torch.arange(8))  # the batch's first half of labels, twice
+
+
 def test_samples_are_labelled_in_range_and_reproducible():
     gan = tiny_gan()
     labels = torch.tensor([0, 3, 3, 9])
