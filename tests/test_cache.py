@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import torch
 
 from ganaug import cache
@@ -43,6 +44,7 @@ def test_corrupt_entry_is_named_and_retrained(make_cfg, tmp_path, caplog):
     assert second["diversity"] == first["diversity"]  # same seed: the retrained GAN is the same GAN
 
 
+@pytest.mark.slow  # two processes that each start torch and train: about 45 s here
 def test_two_runs_racing_for_one_entry_train_it_once(tmp_path):
     common = ["-m", "ganaug.train", "experiment=augmented", *FAST, f"paths.gan_cache={tmp_path / 'cache'}"]
     procs = [
