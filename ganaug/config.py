@@ -97,7 +97,6 @@ def validate(cfg: DictConfig) -> None:
             raise UserError(f"{key}={value!r} is not allowed: use {allowed}")
 
 
-
 _ABSENT = object()
 
 

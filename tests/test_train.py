@@ -173,7 +173,9 @@ def test_sweep_interrupted_by_ctrl_c_reruns_only_what_was_missing(tmp_path):
             f"hydra.sweep.dir={sweep}"]
     proc = subprocess.Popen([sys.executable, *args], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 240
-    while not list(sweep.glob("*seed=0/metrics.json")) and time.monotonic() < deadline:
+    # Wait until the second run has begun (its real.png is written just before training): a Ctrl-C sent the
+    # moment the first run's metrics appeared was once lost in the teardown between runs, and the second ran on.
+    while not list(sweep.glob("*seed=1/real.png")) and time.monotonic() < deadline:
         time.sleep(0.2)
     proc.send_signal(signal.SIGINT)  # Ctrl-C while the second run trains
     proc.wait(timeout=60)
