@@ -21,7 +21,7 @@ from hydra.utils import instantiate
 
 from ganaug.augment import DiffAugment
 from ganaug.config import CONFIG_DIR
-from ganaug.train import make_trainer
+from ganaug.trainers import make_trainer
 
 
 def config(overrides: list[str]):
@@ -42,8 +42,8 @@ def plain_cnn(cfg, dm, epochs: int) -> None:
         net = net.to(memory_format=torch.channels_last)
     opt = torch.optim.SGD(net.parameters(), lr=cfg.classifier.module.lr)
     for _ in range(epochs):
-        for x, y in dm.train_dataloader():
-            loss = F.cross_entropy(net(x), y)
+        for x, target, _, _ in dm.train_dataloader():
+            loss = F.cross_entropy(net(x), target)
             opt.zero_grad()
             loss.backward()
             opt.step()

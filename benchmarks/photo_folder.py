@@ -3,16 +3,14 @@
     python benchmarks/photo_folder.py DIR [--per-class 50] [--seed 0]
 
 The digits are built-in pool digits (never the held-out ones) drawn as if photographed on paper, with the
-same renderer the tests use (tests/photos.py); DIR/<digit>/<i>.jpg is the layout `data=folder` reads.
+same renderer the tests use (ganaug/synthetic.py); DIR/<digit>/<i>.jpg is the layout `data=folder` reads.
 """
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from photos import photo_folder  # noqa: E402
+from ganaug.synthetic import photo_folder
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ import math
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torchvision.transforms.v2.functional import gaussian_blur
 
 
 def translate(x: torch.Tensor, ratio: float = 0.125, fill: float = -1.0) -> torch.Tensor:
@@ -94,3 +95,35 @@ class RandomAffine(nn.Module):
         theta[:, :, :2] /= scale[:, None, None]
         grid = F.affine_grid(theta, list(x.shape), align_corners=False)
         return F.grid_sample(x, grid, padding_mode="zeros", align_corners=False)
+
+
+class ElasticDistortion(nn.Module):
+    """Elastic distortion (Simard et al. 2003), per image: a random displacement field in [-1, 1] pixels,
+    smoothed by a Gaussian of `sigma` pixels and scaled by `alpha`; active in training only."""
+
+    def __init__(self, alpha: float = 34.0, sigma: float = 4.0) -> None:
+        super().__init__()
+        self.alpha, self.sigma = alpha, sigma
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training:
+            return x
+        b, _, h, w = x.shape
+        field = torch.empty(b, 2, h, w, device=x.device).uniform_(-1, 1)
+        kernel = 2 * math.ceil(3 * self.sigma) + 1
+        field = gaussian_blur(field, [kernel, kernel], [self.sigma, self.sigma]) * self.alpha  # pixels
+        scale = torch.tensor([2 / w, 2 / h], device=x.device)  # pixels → grid_sample's [-1, 1] coordinates
+        identity = F.affine_grid(torch.eye(2, 3, device=x.device).expand(b, 2, 3), list(x.shape), align_corners=False)
+        grid = identity + field.permute(0, 2, 3, 1) * scale
+        return F.grid_sample(x, grid, padding_mode="zeros", align_corners=False)
+
+
+class Cutout(nn.Module):
+    """Blank one random square of side `ratio` × size in each image (value 0: no ink); active in training only."""
+
+    def __init__(self, ratio: float = 0.5) -> None:
+        super().__init__()
+        self.ratio = ratio
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return cutout(x, self.ratio, fill=0.0) if self.training else x

@@ -9,11 +9,25 @@ import matplotlib.pyplot as plt
 from torchmetrics import MeanMetric
 from torchmetrics.classification import MulticlassAccuracy, MulticlassConfusionMatrix
 
+from hydra.utils import instantiate
+
+from ganaug.config import plain
 from ganaug.errors import ensure_finite
 
 
 class Classifier(pl.LightningModule):
-    """Trains `net` with SGD; validation loader 0 is the held-out test set, loader 1 the real training images.
+    """Trains `net` (a network config: `_target_` and arguments) with SGD, each training batch passed through the
+    `augmentation` transforms (configs too, applied in order); the configs and `class_names` are its
+    hyperparameters, so a checkpoint alone rebuilds it.
+
+    A training batch is (images, target probabilities, loss weights, unlabelled flags), as
+    `ganaug.data.training_tensors` makes it. Labelled images (real ones, and fakes with hard or soft labels) take
+    the weighted cross-entropy to their target. Unlabelled ones (fakes whose labels are not trusted) take
+    FixMatch's loss: the prediction on the image as it is becomes a pseudo-label where its probability reaches
+    `confidence`, and a view through `strong_augmentation` is trained towards it, weighted by `unlabelled_weight`;
+    the share of them above the threshold is logged per epoch.
+
+    Validation loader 0 is the held-out test set, loader 1 the real training images.
 
     `history` keeps the train/test accuracy of every validation epoch, for the results file; a `validate` run
     after training also leaves the held-out confusion matrix in `confusion` and logs it as a figure.
@@ -24,21 +38,28 @@ class Classifier(pl.LightningModule):
 
     def __init__(
         self,
-        net: nn.Module,
+        net: dict,
         num_classes: int = 10,
         lr: float = 0.05,
         momentum: float = 0.0,
         weight_decay: float = 0.0,
-        augmentation: nn.Module | None = None,
+        augmentation: list[dict] | None = None,
+        strong_augmentation: list[dict] | None = None,
+        confidence: float = 0.95,
+        unlabelled_weight: float = 1.0,
         class_names: list[str] | None = None,
         channels_last: bool = True,
     ) -> None:
         super().__init__()
-        self.save_hyperparameters(ignore=["net", "augmentation", "class_names"])
-        self.class_names = class_names or [str(c) for c in range(num_classes)]
+        net, augmentation, strong_augmentation = plain(net), plain(augmentation) or [], plain(strong_augmentation) or []
+        class_names = self.class_names = plain(class_names) or [str(c) for c in range(num_classes)]
+        self.save_hyperparameters()  # configs, not modules: `Classifier.load_from_checkpoint(path)` rebuilds it
+        net = instantiate(net)
         self.net = net.to(memory_format=torch.channels_last) if channels_last else net
-        self.augmentation = augmentation or nn.Identity()
+        self.augmentation = nn.Sequential(*(instantiate(transform) for transform in augmentation))
+        self.strong_augmentation = nn.Sequential(*(instantiate(transform) for transform in strong_augmentation))
         self.train_loss = MeanMetric()
+        self.pass_rate = MeanMetric()
         self.train_acc = MulticlassAccuracy(num_classes, average="micro")
         self.eval_acc = nn.ModuleList([MulticlassAccuracy(num_classes, average="micro") for _ in range(2)])
         self.test_confusion = MulticlassConfusionMatrix(num_classes)
@@ -57,20 +78,32 @@ class Classifier(pl.LightningModule):
         )
 
     def training_step(self, batch: tuple[torch.Tensor, ...], batch_idx: int) -> torch.Tensor:
-        """Cross-entropy on (images, labels), weighted per image when the batch carries weights too."""
-        x, y, *weight = batch
-        logits = self(self.augmentation(x))
-        if weight:
-            loss = (F.cross_entropy(logits, y, reduction="none") * weight[0]).sum() / weight[0].sum()
-        else:
-            loss = F.cross_entropy(logits, y)
+        x, target, weight, unlabelled = batch
+        labelled = ~unlabelled
+        logits = self(self.augmentation(x[labelled]))
+        w = weight[labelled]
+        loss = (F.cross_entropy(logits, target[labelled], reduction="none") * w).sum() / w.sum().clamp_min(1e-12)
+        if unlabelled.any():
+            loss = loss + self.hparams.unlabelled_weight * self.unlabelled_loss(x[unlabelled])
         ensure_finite(loss, "classifier", self.global_step, "lower classifier.module.lr")
         self.train_loss.update(loss.detach())
-        self.train_acc.update(logits.detach(), y)
+        if labelled.any():
+            self.train_acc.update(logits.detach(), target[labelled].argmax(1))
         return loss
+
+    def unlabelled_loss(self, x: torch.Tensor) -> torch.Tensor:
+        """FixMatch's loss on images without labels, averaged over all of them (below the threshold: zero)."""
+        with torch.no_grad():
+            confidence, pseudo_label = self(x).softmax(1).max(1)
+        passed = (confidence >= self.hparams.confidence).float()
+        self.pass_rate.update(passed.mean())
+        strong = self(self.strong_augmentation(x))
+        return (F.cross_entropy(strong, pseudo_label, reduction="none") * passed).mean()
 
     def on_train_epoch_end(self) -> None:
         self.log_dict({"classifier/loss": self.train_loss, "classifier/batch_acc": self.train_acc})
+        if self.pass_rate.update_count:
+            self.log("classifier/unlabelled_pass_rate", self.pass_rate)
 
     def validation_step(self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int, dataloader_idx: int = 0) -> None:
         x, y = batch

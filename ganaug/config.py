@@ -1,10 +1,12 @@
 """Checks every user-facing config value before any work starts, with a one-line error naming key and fix."""
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Callable
 
+from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig, OmegaConf
 
 from ganaug.errors import UserError
@@ -12,6 +14,11 @@ from ganaug.errors import UserError
 CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "conf")  # conf/ beside the package (editable install)
 # Sweep folders are named by the overrides; a path in one (data.root=a/b) must not nest folders.
 OmegaConf.register_new_resolver("path_safe", lambda text: text.replace("/", "_"), replace=True)
+
+
+def plain(config: Any) -> Any:
+    """A config as plain dicts and lists with interpolations resolved (what a checkpoint's hyperparameters hold)."""
+    return OmegaConf.to_container(config, resolve=True) if OmegaConf.is_config(config) else config
 
 
 def _is_int(v: Any) -> bool:
@@ -45,6 +52,12 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "threads": (lambda v: v == "auto" or positive_int(v), "auto or an integer >= 1 (torch threads per run)"),
     "augment.gan": (boolean, "true or false"),
     "augment.classic": (boolean, "true or false"),
+    "augment.elastic": (boolean, "true or false (elastic distortion in the classic augmentation)"),
+    "augment.distortion.alpha": (non_negative_number, "a number >= 0 (pixels)"),
+    "augment.distortion.sigma": (positive_number, "a number > 0 (pixels)"),
+    "augment.fake_labels": (lambda v: v in ("hard", "soft", "none"), "hard, soft or none"),
+    "augment.confidence": (lambda v: _is_number(v) and 0 < v <= 1, "a number in (0, 1] (pseudo-label threshold)"),
+    "augment.unlabelled_weight": (non_negative_number, "a number >= 0 (weight of the unlabelled fakes' loss)"),
     "augment.ratio": (positive_number, "a number > 0 (fakes per real image)"),
     "augment.best_of": (positive_int, "an integer >= 1 (fakes drawn per fake kept; 1: no selection)"),
     "augment.judge_epochs": (positive_int, "an integer >= 1 (epochs of the classifier that picks fakes)"),
@@ -98,6 +111,53 @@ def validate(cfg: DictConfig) -> None:
 
 
 _ABSENT = object()
+
+
+def keys_of(node: Any, prefix: str = "") -> list[str]:
+    """Every dotted key of a config, inner nodes included (`augment`, `augment.affine`, `augment.affine.degrees`)."""
+    if not isinstance(node, DictConfig):
+        return []
+    keys = []
+    for name in node.keys():
+        key = f"{prefix}{name}"
+        keys.append(key)
+        keys += keys_of(node._get_node(name), f"{key}.")
+    return keys
+
+
+def groups() -> set[str]:
+    """The config groups under conf/ (`data`, `experiment`, `hydra/launcher`, ...)."""
+    root = Path(CONFIG_DIR)
+    return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_dir()}
+
+
+def check_overrides(overrides: Sequence[str], config_name: str) -> None:
+    """Raise UserError for an override whose key the config does not have, naming the closest key that exists.
+
+    Composes the config with the command line's group choices (the first of a swept list) and looks up every
+    `KEY=VALUE`; Hydra's own message for a typo is several lines and suggests `+KEY`, which is the wrong fix.
+    """
+    check_group_keys(overrides, config_name)
+    choices, assignments = [], []
+    for arg in overrides:
+        key, is_assignment, value = arg.partition("=")
+        if not is_assignment or key.startswith(("+", "~", "hydra")):
+            continue
+        if key in groups():
+            choices.append(f"{key}={value.split(',')[0]}")
+        else:
+            assignments.append(key)
+    try:
+        with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
+            cfg = compose(config_name, overrides=choices)
+    except Exception:  # an unknown group option: Hydra's own message lists the options
+        return
+    known = keys_of(cfg)
+    for key in assignments:
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]}?" if close else f"see conf/{config_name}.yaml and its groups for the keys"
+            raise UserError(f"{key} is not a setting; {hint}")
 
 
 def check_group_keys(overrides: Sequence[str], config_name: str, group: str = "data") -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytorch_lightning as pl
 import torch
+import torch.nn.functional as F
 from torch.utils.data import BatchSampler, DataLoader, RandomSampler, SequentialSampler, TensorDataset
 
 from ganaug.errors import UserError
@@ -90,9 +91,30 @@ def tensor_loader(*tensors: torch.Tensor, batch_size: int, shuffle: bool) -> Dat
     return DataLoader(dataset, sampler=BatchSampler(sampler, batch_size, drop_last=False), batch_size=None)
 
 
+def training_tensors(
+    x: torch.Tensor, targets: torch.Tensor | None, num_classes: int, weight: float = 1.0
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """What the classifier trains on: images, target probabilities, loss weights and unlabelled flags.
+
+    `targets` are class indices (N,) or probabilities (N, C); None marks the images as unlabelled.
+    """
+    n = len(x)
+    if targets is None:
+        probs, unlabelled = torch.zeros(n, num_classes), torch.ones(n, dtype=torch.bool)
+    else:
+        probs = F.one_hot(targets, num_classes).float() if targets.dim() == 1 else targets.float()
+        unlabelled = torch.zeros(n, dtype=torch.bool)
+    return x, probs, torch.full((n,), float(weight)), unlabelled
+
+
+def training_loader(x: torch.Tensor, y: torch.Tensor, num_classes: int, batch_size: int) -> DataLoader:
+    """Shuffled batches of labelled images in the classifier's training format."""
+    return tensor_loader(*training_tensors(x, y, num_classes), batch_size=batch_size, shuffle=True)
+
+
 class DigitsDataModule(pl.LightningDataModule):
     """A seeded few-shot training set (`n_per_class` per class from the source's pool, or the whole pool when
-    it is None) and its test set, as float tensors in [0, 1]. Subclasses implement `load`; fakes from a GAN
+    it is None) and its test set, as float tensors in [0, 1]. Subclasses implement `load`; generated images
     are added with `add_fakes`.
     """
 
@@ -112,9 +134,7 @@ class DigitsDataModule(pl.LightningDataModule):
         self.test_per_class = test_per_class
         self.batch_size = batch_size
         self.eval_batch_size = eval_batch_size
-        self.fake_x = torch.empty(0, 1, 28, 28)
-        self.fake_y = torch.empty(0, dtype=torch.long)
-        self.fake_weight = 1.0
+        self.fakes: tuple[torch.Tensor, ...] | None = None
 
     def load(self) -> Split:
         """The source's pool and test set."""
@@ -138,22 +158,19 @@ class DigitsDataModule(pl.LightningDataModule):
     def num_classes(self) -> int:
         return len(self.class_names)
 
-    def add_fakes(self, x: torch.Tensor, y: torch.Tensor, weight: float = 1.0) -> None:
-        """Add labelled generated images (in [0, 1]) to the training loader, their loss weighted by `weight`."""
-        self.fake_x, self.fake_y, self.fake_weight = x, y, weight
+    def add_fakes(self, x: torch.Tensor, targets: torch.Tensor | None, weight: float = 1.0) -> None:
+        """Add generated images (in [0, 1]) to the classifier's training set: with class indices or probabilities
+        as `targets`, their loss weighted by `weight`; with None, as unlabelled images."""
+        self.fakes = training_tensors(x, targets, self.num_classes, weight)
 
     def real_loader(self, shuffle: bool = True, batch_size: int | None = None) -> DataLoader:
-        """The real training images only (what the GAN trains on)."""
+        """The real training images and labels only (what the GAN trains on)."""
         return tensor_loader(self.train_x, self.train_y, batch_size=batch_size or self.batch_size, shuffle=shuffle)
 
     def train_dataloader(self) -> DataLoader:
-        """Real and fake images with labels, and per-image loss weights when the fakes' weight is not 1."""
-        x = torch.cat([self.train_x, self.fake_x])
-        y = torch.cat([self.train_y, self.fake_y])
-        if self.fake_weight == 1.0:
-            return tensor_loader(x, y, batch_size=self.batch_size, shuffle=True)
-        weight = torch.cat([torch.ones(len(self.train_y)), torch.full((len(self.fake_y),), float(self.fake_weight))])
-        return tensor_loader(x, y, weight, batch_size=self.batch_size, shuffle=True)
+        """Real and generated images in the classifier's training format (`training_tensors`)."""
+        parts = [training_tensors(self.train_x, self.train_y, self.num_classes)] + ([self.fakes] if self.fakes else [])
+        return tensor_loader(*(torch.cat(tensors) for tensors in zip(*parts)), batch_size=self.batch_size, shuffle=True)
 
     def val_dataloader(self) -> list[DataLoader]:
         """Held-out test set, then the real training images (for train accuracy in eval mode)."""

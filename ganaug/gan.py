@@ -7,6 +7,9 @@ import torch.nn.functional as F
 from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from torchmetrics import MeanMetric
+from hydra.utils import instantiate
+
+from ganaug.config import plain
 
 from ganaug.augment import DiffAugment
 from ganaug.errors import ensure_finite
@@ -15,6 +18,8 @@ from ganaug.errors import ensure_finite
 class GAN(pl.LightningModule):
     """Conditional GAN trained with manual optimisation, one D step then one G step per batch.
 
+    `generator` and `discriminator` are the networks' configs (`_target_` and arguments), kept in the checkpoint's
+    hyperparameters with `class_names`, so a checkpoint alone rebuilds the GAN.
     Images enter and leave in [0, 1]; the networks work in [-1, 1]. Against within-class collapse it
     offers DiffAugment before D, a mode-seeking term for G (MSGAN) and an EMA copy of G for sampling.
     The losses and D's outputs are averaged over each epoch and logged once per epoch as `gan/<name>`.
@@ -22,8 +27,9 @@ class GAN(pl.LightningModule):
 
     def __init__(
         self,
-        generator: nn.Module,
-        discriminator: nn.Module,
+        generator: dict,
+        discriminator: dict,
+        class_names: list[str] | None = None,
         lr: float = 3e-4,
         betas: tuple[float, float] = (0.5, 0.999),
         diffaugment: str = "translation",
@@ -34,15 +40,18 @@ class GAN(pl.LightningModule):
         super().__init__()
         self.automatic_optimization = False
         betas = tuple(float(b) for b in betas)  # a plain tuple, not a config list, so checkpoints load with weights_only
-        self.save_hyperparameters(ignore=["generator", "discriminator"])
+        generator, discriminator = plain(generator), plain(discriminator)
+        class_names = plain(class_names) or [str(c) for c in range(discriminator.get("num_classes", 10))]
+        self.save_hyperparameters()  # network configs, not modules: `GAN.load_from_checkpoint(path)` rebuilds it
         self.lr_scale = 1.0  # set below 1 to retry a diverged training at a lower learning rate
-        self.generator = generator
-        self.discriminator = discriminator
+        self.generator = instantiate(generator)
+        self.discriminator = instantiate(discriminator)
+        self.class_names = class_names
         self.augment = DiffAugment(diffaugment)
         curves = ["d_loss", "D(x)", "D(G(z))", "g_adv", "g_loss"] + (["mode_seeking_ratio"] if mode_seeking else [])
         self.curves = nn.ModuleDict({name: MeanMetric() for name in curves})
         self.generator_ema = (
-            AveragedModel(generator, multi_avg_fn=get_ema_multi_avg_fn(ema_decay), use_buffers=True)
+            AveragedModel(self.generator, multi_avg_fn=get_ema_multi_avg_fn(ema_decay), use_buffers=True)
             if ema_decay
             else None
         )
@@ -60,6 +69,9 @@ class GAN(pl.LightningModule):
             torch.optim.Adam(self.generator.parameters(), lr=self.hparams.lr, betas=betas),
         ]
 
+    def set_real_images(self, x: torch.Tensor, y: torch.Tensor) -> None:
+        """Called with the training images before training or loading; a label-conditioned GAN needs nothing."""
+
     def noise(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
         return torch.randn(n, self.generator.latent_dim, generator=generator).to(self.device)
 
@@ -74,21 +86,25 @@ class GAN(pl.LightningModule):
         optimizer.step()
         self.untoggle_optimizer(optimizer)
 
+    def critic(self, x: torch.Tensor, condition: torch.Tensor) -> torch.Tensor:
+        """D's logit for images `x` (in [-1, 1], DiffAugmented here) under `condition` (the class labels)."""
+        return self.discriminator(self.augment(x), condition)
+
     def discriminator_loss(
-        self, real: torch.Tensor, labels: torch.Tensor, fake: torch.Tensor, fake_labels: torch.Tensor
+        self, real: torch.Tensor, condition: torch.Tensor, fake: torch.Tensor, fake_condition: torch.Tensor
     ) -> torch.Tensor:
         """BCE with real labelled 1 and the fakes, detached (G fixed), labelled 0; tracks D(x) and D(G(z))."""
-        d_real = self.discriminator(self.augment(real), labels)
-        d_fake = self.discriminator(self.augment(fake.detach()), fake_labels)
+        d_real = self.critic(real, condition)
+        d_fake = self.critic(fake.detach(), fake_condition)
         loss = F.binary_cross_entropy_with_logits(d_real, torch.ones_like(d_real)) + F.binary_cross_entropy_with_logits(
             d_fake, torch.zeros_like(d_fake)
         )
         self.track(**{"d_loss": loss, "D(x)": d_real.sigmoid().mean(), "D(G(z))": d_fake.sigmoid().mean()})
         return loss
 
-    def generator_loss(self, fake: torch.Tensor, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    def generator_loss(self, fake: torch.Tensor, z: torch.Tensor, condition: torch.Tensor) -> torch.Tensor:
         """BCE asking D to call the fakes real, plus the mode-seeking term over the pairs of noises `fake_batch` made."""
-        d_fake = self.discriminator(self.augment(fake), labels)
+        d_fake = self.critic(fake, condition)
         loss = F.binary_cross_entropy_with_logits(d_fake, torch.ones_like(d_fake))
         self.track(g_adv=loss)
         if self.hparams.mode_seeking:
@@ -100,12 +116,17 @@ class GAN(pl.LightningModule):
         self.track(g_loss=loss)
         return loss
 
-    def fake_batch(self, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Fakes, their noise and labels for one iteration: the batch's first half of labels twice, so the two
-        halves are pairs of noises with the same label (the mode-seeking term compares them)."""
-        labels = labels[: max(len(labels) // 2, 1)].repeat(2)
-        z = self.noise(len(labels))
-        return self.generator(z, labels), z, labels
+    def fake_batch(self, condition: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Fakes, their noise and conditions for one iteration: the batch's first half of conditions twice, so the
+        two halves are pairs of noises with the same condition (the mode-seeking term compares them)."""
+        half = condition[: max(len(condition) // 2, 1)]
+        condition = torch.cat([half, half])
+        z = self.noise(len(condition))
+        return self.generator(z, condition), z, condition
+
+    def real_pairs(self, real: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """What G and D are conditioned on for this batch, and the real images D is to call real under it."""
+        return labels, real
 
     def track(self, **values: torch.Tensor) -> None:
         """Add this iteration's values to the epoch means in `curves`."""
@@ -117,12 +138,12 @@ class GAN(pl.LightningModule):
 
     def training_step(self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int) -> None:
         real, labels = batch
-        real = real * 2 - 1
+        condition, real = self.real_pairs(real * 2 - 1, labels)
         # One generator forward serves both steps: D's sees the fakes detached, G's backpropagates through them.
-        fake, z, fake_labels = self.fake_batch(labels)
+        fake, z, fake_condition = self.fake_batch(condition)
         d_opt, g_opt = self.optimizers()
-        self._step(d_opt, self.discriminator_loss(real, labels, fake, fake_labels), "discriminator")
-        self._step(g_opt, self.generator_loss(fake, z, fake_labels), "generator")
+        self._step(d_opt, self.discriminator_loss(real, condition, fake, fake_condition), "discriminator")
+        self._step(g_opt, self.generator_loss(fake, z, fake_condition), "generator")
         if self.generator_ema is not None:
             self.generator_ema.update_parameters(self.generator)
 
@@ -130,6 +151,10 @@ class GAN(pl.LightningModule):
     def sampler(self) -> nn.Module:
         """The network fakes are drawn from: the EMA generator when there is one."""
         return self.generator_ema.module if self.generator_ema is not None else self.generator
+
+    def sample_conditions(self, labels: torch.Tensor, seed: int) -> torch.Tensor:
+        """What the generator is conditioned on to draw fakes of `labels`: the labels themselves."""
+        return labels
 
     @torch.no_grad()
     def sample(self, labels: torch.Tensor, seed: int = 0, batch_size: int = 1000) -> torch.Tensor:
@@ -139,7 +164,7 @@ class GAN(pl.LightningModule):
         self.sampler.eval()
         out = [
             self.sampler(self.noise(len(chunk), rng), chunk.to(self.device)).cpu()
-            for chunk in labels.split(batch_size)
+            for chunk in self.sample_conditions(labels, seed).split(batch_size)
         ]
         self.sampler.train(was_training)
         return (torch.cat(out) + 1) / 2 if out else torch.empty(0, 1, 28, 28)

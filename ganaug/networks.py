@@ -1,4 +1,5 @@
-"""The networks as plain modules: a conditional DCGAN generator and discriminator, and the small CNN classifier."""
+"""The networks as plain modules: the conditional DCGAN generator and discriminator, DAGAN's image-conditioned
+generator and pair discriminator, and the small CNN classifier."""
 from __future__ import annotations
 
 import torch
@@ -94,3 +95,47 @@ class CNN(nn.Module):
 def logits_in_batches(net: nn.Module, x: torch.Tensor, batch_size: int = 1000) -> torch.Tensor:
     """`net(x)` without gradients, `batch_size` images at a time (the held-out set does not fit one batch)."""
     return torch.cat([net(chunk) for chunk in x.split(batch_size)])
+
+
+class ImageConditionedGenerator(nn.Module):
+    """A real 1×28×28 image and noise to another version of the same digit in [-1, 1] (DAGAN's generator, small):
+    an encoder of the source, noise joined at 7×7, a decoder with the encoder's 14×14 features skipped across."""
+
+    def __init__(self, latent_dim: int = 32, width: int = 32) -> None:
+        super().__init__()
+        self.latent_dim = latent_dim
+        self.down1 = nn.Sequential(nn.Conv2d(1, width, 4, stride=2, padding=1), nn.LeakyReLU(0.2, inplace=True))  # 14×14
+        self.down2 = nn.Sequential(
+            nn.Conv2d(width, 2 * width, 4, stride=2, padding=1), nn.BatchNorm2d(2 * width), nn.LeakyReLU(0.2, inplace=True)
+        )  # 7×7
+        self.noise = nn.Sequential(nn.Linear(latent_dim, width * 7 * 7), nn.Unflatten(1, (width, 7, 7)))
+        self.up1 = nn.Sequential(
+            nn.ConvTranspose2d(3 * width, width, 4, stride=2, padding=1, bias=False), nn.BatchNorm2d(width), nn.ReLU(inplace=True)
+        )  # 14×14
+        self.up2 = nn.Sequential(nn.ConvTranspose2d(2 * width, 1, 4, stride=2, padding=1), nn.Tanh())  # 28×28
+
+    def forward(self, z: torch.Tensor, source: torch.Tensor) -> torch.Tensor:
+        h1 = self.down1(source)
+        h2 = self.down2(h1)
+        return self.up2(torch.cat([self.up1(torch.cat([h2, self.noise(z)], dim=1)), h1], dim=1))
+
+
+class PairDiscriminator(nn.Module):
+    """A (source, candidate) pair of 1×28×28 images to a logit: is the candidate another real digit of the source's
+    class, or generated from it (DAGAN's discriminator; spectral norm, minibatch standard deviation)."""
+
+    def __init__(self, width: int = 32, spectral: bool = True, minibatch_std: bool = True) -> None:
+        super().__init__()
+        norm = spectral_norm if spectral else (lambda m: m)
+        self.features = nn.Sequential(
+            norm(nn.Conv2d(2, width, 4, stride=2, padding=1)),  # 14×14
+            nn.LeakyReLU(0.2, inplace=True),
+            norm(nn.Conv2d(width, 2 * width, 4, stride=2, padding=1)),  # 7×7
+            nn.LeakyReLU(0.2, inplace=True),
+            MinibatchStdDev() if minibatch_std else nn.Identity(),
+            nn.Flatten(),
+        )
+        self.head = norm(nn.Linear((2 * width + int(minibatch_std)) * 7 * 7, 1))
+
+    def forward(self, pair: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(pair)).flatten()

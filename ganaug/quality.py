@@ -6,6 +6,7 @@ is downloaded). That network is trained once on the built-in *pool* (never on th
 """
 from __future__ import annotations
 
+import warnings
 from importlib import resources
 from pathlib import Path
 
@@ -94,7 +95,9 @@ def gan_quality(
     Label fidelity needs classes that are the digits 0-9 (what the feature network knows); otherwise it is None.
     """
     fid = FrechetInceptionDistance(feature=features, normalize=True, reset_real_features=False)
-    kid = KernelInceptionDistance(feature=features, normalize=True, subset_size=min(100, len(fakes)), subsets=50)
+    with warnings.catch_warnings():  # that it keeps the features in memory: a few MB for these data sets
+        warnings.filterwarnings("ignore", ".*will save all extracted features.*")
+        kid = KernelInceptionDistance(feature=features, normalize=True, subset_size=min(100, len(fakes)), subsets=50)
     for metric in (fid, kid):
         for chunk in test_x.split(1000):
             metric.update(chunk, real=True)

@@ -4,20 +4,22 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 from omegaconf import OmegaConf
 
+from ganaug import results
+from ganaug.errors import UserError, exit_on_user_error
 from ganaug.files import atomic_write
 from ganaug.stats import Summary, summarize
 
 PAPER_EPOCHS = (20, 80, 140, 220, 300)
 GAN_COLUMNS = ("diversity_min", "label_fidelity", "near_copy_rate", "fid", "cas")
 # Overrides that are already columns of the report, or that only identify the run.
-_KNOWN = {"experiment", "seed", "augment.ratio", "data.n_per_class", "data", "hydra.sweep.dir", "paths.root"}
+_KNOWN = {"experiment", "seed", "augment.ratio", "augment.fake_labels", "data.n_per_class", "data", "hydra.sweep.dir",
+          "paths.root"}
 
 
 def find_runs(dirs: list[Path]) -> tuple[list[dict], list[tuple[Path, str]]]:
@@ -26,26 +28,20 @@ def find_runs(dirs: list[Path]) -> tuple[list[dict], list[tuple[Path, str]]]:
     for directory in dirs:
         for hydra_dir in sorted(directory.rglob(".hydra")):
             run_dir = hydra_dir.parent
-            try:
-                metrics = json.loads((run_dir / "metrics.json").read_text())
-            except FileNotFoundError:
-                broken.append((run_dir, "no metrics.json (unfinished or failed)"))
-                continue
-            except ValueError:
-                broken.append((run_dir, "metrics.json unreadable"))
-                continue
-            if metrics.get("status") != "complete":
-                broken.append((run_dir, f"status {metrics.get('status')!r}"))
+            metrics = results.finished(run_dir)
+            if metrics is None:
+                broken.append((run_dir, results.why_not_finished(run_dir)))
                 continue
             overrides = OmegaConf.load(hydra_dir / "overrides.yaml") if (hydra_dir / "overrides.yaml").exists() else []
             pairs = (str(o).lstrip("+~").split("=", 1) for o in overrides)
             metrics["swept"] = ",".join(f"{k}={v}" for k, v in sorted(pairs) if k not in _KNOWN)
+            metrics["fakes"] = f"{metrics.get('fake_labels') or 'hard'} labels" if results.used_generator(metrics) else ""
             complete.append(metrics)
     return complete, broken
 
 
 def config_of(m: dict) -> tuple:
-    return (m["experiment"], m["ratio"], m["n_per_class"], m["data"], m["swept"])
+    return (m["experiment"], m["ratio"], m["n_per_class"], m["data"], m["swept"], m["fakes"])
 
 
 REFERENCES = ("baseline", "classic")  # each configuration is compared, seed by seed, with these
@@ -56,9 +52,9 @@ def reference_of(config: tuple, experiment: str) -> tuple:
 
     GAN and augmentation settings do not change a real-only run, so they are left out of the match.
     """
-    _, _, n, data, swept = config
+    _, _, n, data, swept, _ = config
     kept = [pair for pair in swept.split(",") if pair and not pair.startswith(("gan.", "augment."))]
-    return (experiment, 0.0, n, data, ",".join(kept))
+    return (experiment, 0.0, n, data, ",".join(kept), "")
 
 
 def paired_difference(members: list[dict], reference: list[dict]) -> Summary | None:
@@ -93,7 +89,7 @@ def build_rows(runs: list[dict]) -> list[dict]:
         test = summarize([m["test_acc"] for m in members])
         row = {
             "experiment": config[0], "ratio": config[1], "n_per_class": config[2], "data": config[3],
-            "swept": config[4], "n": test.n, "test_mean": test.mean, "test_std": test.std, "test_ci95": test.ci95,
+            "swept": config[4], "fakes": config[5], "n": test.n, "test_mean": test.mean, "test_std": test.std, "test_ci95": test.ci95,
             "train_mean": summarize([m["train_acc"] for m in members]).mean,
             **{f"{k}_mean": mean_of(members, k) for k in GAN_COLUMNS},
             "collapsed": sum(bool(m.get("gan_collapsed")) for m in members),
@@ -129,8 +125,8 @@ def mean_curve(members: list[dict]) -> list[tuple[int, float]]:
 
 def label(row: dict) -> str:
     parts = [row["experiment"]]
-    if row["ratio"]:
-        parts.append(f"ratio={row['ratio']:g}")
+    if row["fakes"]:
+        parts.append(f"ratio={row['ratio']:g} {row['fakes']}")
     parts.append(f"n={'all' if row['n_per_class'] is None else row['n_per_class']}")
     if row["swept"]:
         parts.append(row["swept"])
@@ -163,7 +159,7 @@ def markdown(rows: list[dict], broken: list[tuple[Path, str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-CSV_FIELDS = ["experiment", "ratio", "n_per_class", "data", "swept", "n", "test_mean", "test_std", "test_ci95",
+CSV_FIELDS = ["experiment", "ratio", "fakes", "n_per_class", "data", "swept", "n", "test_mean", "test_std", "test_ci95",
               "train_mean"] + [f"vs_{r}_{k}" for r in REFERENCES for k in ("mean", "ci95", "n")] + [f"{k}_mean" for k in GAN_COLUMNS] + ["collapsed"] + [
               f"{s}@{e}" for e in PAPER_EPOCHS for s in ("train", "test")]
 
@@ -184,14 +180,14 @@ def plot(rows: list[dict], out: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6, 4))
-    for experiment, swept in sorted({(r["experiment"], r["swept"]) for r in rows if r["ratio"]}):
-        series = sorted((r for r in rows if (r["experiment"], r["swept"]) == (experiment, swept)), key=lambda r: r["ratio"])
+    for kind in sorted({(r["experiment"], r["fakes"], r["swept"]) for r in rows if r["fakes"]}):
+        series = sorted((r for r in rows if (r["experiment"], r["fakes"], r["swept"]) == kind), key=lambda r: r["ratio"])
         x = [r["ratio"] for r in series]
-        ax.plot(x, [100 * r["test_mean"] for r in series], marker="o", label=f"{experiment} {swept}".strip())
+        ax.plot(x, [100 * r["test_mean"] for r in series], marker="o", label=" ".join(kind).strip())
         if all(r["n"] > 1 for r in series):
             ax.fill_between(x, [100 * r["summary"].low for r in series], [100 * r["summary"].high for r in series], alpha=0.2)
     for r in rows:
-        if not r["ratio"]:
+        if not r["fakes"]:
             ax.axhline(100 * r["test_mean"], linestyle="--", color="gray" if r["experiment"] == "baseline" else "black")
             ax.annotate(label(r), (0, 100 * r["test_mean"]), xycoords=("axes fraction", "data"), fontsize=7)
     ax.set(xlabel="fakes per real image (augment.ratio)", ylabel="held-out test accuracy %")
@@ -211,19 +207,18 @@ def plot(rows: list[dict], out: Path) -> None:
     plt.close(fig)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m ganaug.report", description=__doc__)
     parser.add_argument("sweeps", nargs="+", type=Path, help="Hydra multirun folders")
     parser.add_argument("--out", type=Path, help="where to write the report (default: the first sweep folder)")
     args = parser.parse_args(argv)
-    missing = [str(d) for d in args.sweeps if not d.is_dir()]
-    if missing:
-        print(f"ganaug.report: error: no such folder: {', '.join(missing)}", file=sys.stderr)
-        return 2
-    runs, broken = find_runs(args.sweeps)
-    if not runs:
-        print(f"ganaug.report: error: no complete run (metrics.json) under {', '.join(map(str, args.sweeps))}", file=sys.stderr)
-        return 2
+    with exit_on_user_error("ganaug.report"):
+        missing = [str(d) for d in args.sweeps if not d.is_dir()]
+        if missing:
+            raise UserError(f"no such folder: {', '.join(missing)}")
+        runs, broken = find_runs(args.sweeps)
+        if not runs:
+            raise UserError(f"no complete run ({results.FILENAME}) under {', '.join(map(str, args.sweeps))}")
     rows = build_rows(runs)
     out = args.out or args.sweeps[0]
     text = markdown(rows, broken)
@@ -231,8 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     atomic_write(out / "report.csv", lambda tmp: tmp.write_text(to_csv(rows)))
     plot(rows, out)
     print(text + f"\nwritten to {out}: report.md report.csv accuracy_vs_ratio.png curves.png")
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

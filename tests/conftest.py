@@ -9,7 +9,7 @@ from omegaconf import DictConfig
 
 from ganaug.config import CONFIG_DIR
 
-FAST = ["gan.steps=6", "gan.batch_size=32", "gan.sample_every=3", "gan.cas_epochs=1", "classifier.epochs=2", "classifier.eval_every=1"]
+FAST = ["debug=fast"]
 
 
 @pytest.fixture

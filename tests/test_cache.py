@@ -9,7 +9,7 @@ import torch
 
 from ganaug import cache
 from ganaug.cache import cache_key
-from ganaug.train import run
+from ganaug.pipeline import run
 
 from conftest import FAST
 

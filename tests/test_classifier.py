@@ -4,15 +4,18 @@ import torch
 
 from ganaug.augment import RandomAffine
 from ganaug.classifier import Classifier
-from ganaug.data import BuiltinDigits
-from ganaug.networks import CNN
+from ganaug.data import BuiltinDigits, training_tensors
+
+
+def cnn(channels: int, hidden: int) -> dict:
+    return {"_target_": "ganaug.networks.CNN", "channels": channels, "hidden": hidden}
 
 
 def test_classifier_fits_a_tiny_set_and_records_history():
     pl.seed_everything(0, verbose=False)
     dm = BuiltinDigits(n_per_class=2, batch_size=20)
     dm.setup()
-    model = Classifier(CNN(channels=8, hidden=32), momentum=0.9)
+    model = Classifier(cnn(8, 32), momentum=0.9)
     trainer = pl.Trainer(
         max_epochs=40, check_val_every_n_epoch=20, logger=False, enable_checkpointing=False,
         enable_progress_bar=False, num_sanity_val_steps=0,
@@ -42,10 +45,46 @@ def test_random_affine_with_zero_ranges_is_identity():
 
 def test_weighted_batch_loss_is_the_weighted_mean_of_per_image_losses():
     torch.manual_seed(0)
-    classifier = Classifier(CNN(channels=4, hidden=8))
+    classifier = Classifier(cnn(4, 8))
     x, y = torch.rand(4, 1, 28, 28), torch.tensor([0, 1, 2, 3])
     per_image = torch.nn.functional.cross_entropy(classifier(x), y, reduction="none")
     weight = torch.tensor([1.0, 1.0, 0.5, 0.0])
-    loss = classifier.training_step((x, y, weight), 0)
+    x, probs, _, unlabelled = training_tensors(x, y, 10)
+    loss = classifier.training_step((x, probs, weight, unlabelled), 0)
     assert loss.item() == pytest.approx(((per_image * weight).sum() / weight.sum()).item(), rel=1e-5)
-    assert classifier.training_step((x, y), 0).item() == pytest.approx(per_image.mean().item(), rel=1e-5)
+    assert classifier.training_step(training_tensors(x, y, 10), 0).item() == pytest.approx(per_image.mean().item(), rel=1e-5)
+
+
+def test_soft_targets_give_the_cross_entropy_to_the_probabilities():
+    torch.manual_seed(0)
+    classifier = Classifier(cnn(4, 8))
+    x, probs = torch.rand(3, 1, 28, 28), torch.softmax(torch.randn(3, 10), 1)
+    expected = -(probs * classifier(x).log_softmax(1)).sum(1).mean()
+    assert classifier.training_step(training_tensors(x, probs, 10), 0).item() == pytest.approx(expected.item(), rel=1e-5)
+
+
+class FixedConfidence(torch.nn.Module):
+    """A network whose prediction for an image is class 3 with a probability set by the image's first pixel."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        p = x[:, 0, 0, 0].clamp(1e-4, 1 - 1e-4)
+        others = ((1 - p) / 9).log()[:, None].expand(len(x), 10).clone()
+        others[:, 3] = p.log()
+        return others
+
+
+def test_an_unlabelled_image_below_the_confidence_threshold_adds_no_loss():
+    classifier = Classifier(cnn(4, 8), confidence=0.9, augmentation=[], strong_augmentation=[])
+    classifier.net = FixedConfidence()
+    x = torch.zeros(2, 1, 28, 28)
+    x[0, 0, 0, 0], x[1, 0, 0, 0] = 0.5, 0.99  # confident only about the second
+    assert classifier.unlabelled_loss(x[:1]).item() == 0.0
+    both = classifier.unlabelled_loss(x).item()
+    assert both == pytest.approx(-torch.tensor(0.99).log().item() / 2, rel=1e-4)  # averaged over both images
+    assert classifier.pass_rate.compute().item() == pytest.approx(0.25)  # 0 of 1, then 1 of 2
+
+    real = training_tensors(torch.rand(2, 1, 28, 28), torch.tensor([1, 2]), 10)
+    fakes = training_tensors(x, None, 10)
+    batch = [torch.cat(parts) for parts in zip(real, fakes)]
+    labelled_only = classifier.training_step(real, 0)
+    assert classifier.training_step(batch, 0).item() == pytest.approx(labelled_only.item() + both, rel=1e-4)

@@ -1,7 +1,7 @@
 import pytest
 from omegaconf import OmegaConf
 
-from ganaug.config import check_group_keys, validate
+from ganaug.config import check_group_keys, check_overrides, validate
 from ganaug.errors import UserError
 
 EXPERIMENTS = {
@@ -84,3 +84,27 @@ def test_a_folder_setting_without_data_folder_says_to_add_it():
 )
 def test_group_keys_of_the_chosen_data_set_or_unknown_to_all_pass_to_hydra(overrides):
     check_group_keys(overrides, "train")  # a key no data set has is Hydra's to report
+
+
+@pytest.mark.parametrize(
+    "overrides, suggestion",
+    [
+        (["augment.ratoi=1"], "augment.ratio"),
+        (["experiment=baseline,classic", "classifier.epoch=3"], "classifier.epochs"),
+        (["gan.module.lrr=0.1"], "gan.module.lr"),
+        (["data=folder", "data.roots=x"], "data.root"),
+        (["sed=3"], "seed"),
+    ],
+)
+def test_an_unknown_key_names_the_closest_one(overrides, suggestion):
+    with pytest.raises(UserError, match=rf"^{overrides[-1].split('=')[0]} is not a setting; did you mean {suggestion}\?$"):
+        check_overrides(overrides, "train")
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [["augment.ratio=1", "experiment=classic", "augment.elastic=true"], ["data=folder", "data.root=x"],
+     ["+extra.key=1", "hydra.sweep.dir=x", "hydra/launcher=parallel"], ["debug=fast", "gan.steps=3"]],
+)
+def test_known_keys_pass(overrides):
+    check_overrides(overrides, "train")

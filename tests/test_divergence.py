@@ -4,7 +4,7 @@ import torch
 
 from ganaug.errors import Diverged
 from ganaug.gan import GAN
-from ganaug.train import run
+from ganaug.pipeline import run
 
 GAN_OVERRIDES = ("experiment=augmented", "gan.steps=10", "gan.checkpoint_every=4", "classifier.epochs=1")
 
@@ -31,7 +31,7 @@ def test_nan_stops_the_run_naming_phase_and_step(make_cfg, tmp_path, nan_once_at
 
 
 def test_retry_resumes_from_last_checkpoint_at_a_tenth_of_the_rate(make_cfg, tmp_path, caplog, nan_once_at_iteration_6):
-    with caplog.at_level("INFO", logger="ganaug.train"):
+    with caplog.at_level("INFO", logger="ganaug"):
         metrics = run(make_cfg(*GAN_OVERRIDES, "gan.on_nan=retry"), tmp_path / "run")
     assert metrics["status"] == "complete" and metrics["gan_cached"] is False
     assert "retrying once from the last checkpoint" in caplog.text and "resuming gan from" in caplog.text

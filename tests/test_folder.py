@@ -14,9 +14,9 @@ from ganaug.data import BuiltinDigits, MNISTDigits, load_builtin
 from ganaug.errors import UserError
 from ganaug.folder import FolderDigits
 from ganaug.prepare import export
-from ganaug.train import run
+from ganaug.pipeline import run
 
-from photos import photo_folder
+from ganaug.synthetic import photo_folder
 
 
 def folder(root: Path, **kwargs) -> FolderDigits:

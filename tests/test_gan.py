@@ -3,7 +3,7 @@ import torch
 
 from ganaug.augment import DiffAugment, cutout, translate
 from ganaug.gan import GAN
-from ganaug.networks import Discriminator, Generator, MinibatchStdDev
+from ganaug.networks import MinibatchStdDev
 
 
 def params(module: torch.nn.Module) -> dict[str, torch.Tensor]:
@@ -28,8 +28,12 @@ class RecordingGAN(GAN):
         self.steps.append((which, changed(d, self.discriminator), changed(g, self.generator)))
 
 
+TINY_G = {"_target_": "ganaug.networks.Generator", "latent_dim": 8, "width": 8}
+TINY_D = {"_target_": "ganaug.networks.Discriminator", "width": 8}
+
+
 def tiny_gan(cls=GAN, **kwargs) -> GAN:
-    return cls(Generator(latent_dim=8, width=8), Discriminator(width=8), **kwargs)
+    return cls(TINY_G, TINY_D, **kwargs)
 
 
 def fit_one_batch(gan: GAN) -> pl.Trainer:

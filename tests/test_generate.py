@@ -1,42 +1,81 @@
+"""Checkpoints that stand alone: GAN and Classifier load from the file only; generate and evaluate use them."""
 import json
+import shutil
 
 import pytest
 import torch
 from torchvision.io import read_image
 
+from ganaug.classifier import Classifier
 from ganaug.evaluate import main as evaluate_main
+from ganaug.gan import GAN
 from ganaug.generate import main
-from ganaug.train import run
+from ganaug.pipeline import run
+
+
+def exit_code(command, *args) -> int:
+    with pytest.raises(SystemExit) as stopped:
+        command(*args)
+    return stopped.value.code
+
+
+def test_checkpoints_copied_away_from_their_run_load_with_no_other_argument(make_cfg, tmp_path):
+    out = tmp_path / "run"
+    metrics = run(make_cfg("experiment=augmented", "data.n_per_class=3"), out)
+    away = tmp_path / "elsewhere"
+    away.mkdir()
+    for name in ("gan.ckpt", "classifier.ckpt"):
+        shutil.copy(out / "checkpoints" / name, away / name)
+    shutil.rmtree(out)
+
+    gan = GAN.load_from_checkpoint(away / "gan.ckpt", map_location="cpu")
+    fakes = gan.sample(torch.tensor([0, 7, 7]), seed=1)
+    assert fakes.shape == (3, 1, 28, 28) and 0 <= fakes.min() and fakes.max() <= 1
+    assert gan.class_names == metrics["class_names"]
+
+    classifier = Classifier.load_from_checkpoint(away / "classifier.ckpt", map_location="cpu").eval()
+    from ganaug.data import BuiltinDigits
+
+    dm = BuiltinDigits(n_per_class=3)
+    dm.setup()
+    accuracy = (classifier(dm.test_x).argmax(1) == dm.test_y).double().mean().item()
+    assert accuracy == pytest.approx(metrics["test_acc"], abs=1e-6)
+    assert classifier.class_names == metrics["class_names"]
 
 
 def test_generate_writes_pngs_per_class_that_match_the_gan(make_cfg, tmp_path, capsys):
     out = tmp_path / "run"
     metrics = run(make_cfg("experiment=augmented"), out)
-    checkpoint = out / "checkpoints" / "gan.ckpt"
-    assert main([str(checkpoint), "n_per_class=3", f"out={tmp_path / 'fakes'}", "seed=4"]) == 0
+    checkpoint = tmp_path / "gan.ckpt"
+    shutil.copy(out / "checkpoints" / "gan.ckpt", checkpoint)
+    main([str(checkpoint), "n_per_class=3", f"out={tmp_path / 'fakes'}", "seed=4"])
     files = sorted((tmp_path / "fakes").glob("*/*.png"))
     assert len(files) == 30 and {f.parent.name for f in files} == {str(c) for c in range(10)}
     assert (tmp_path / "fakes" / "grid.png").exists()
     again = tmp_path / "again"
-    assert main([str(checkpoint), "n_per_class=3", f"out={again}", "seed=4"]) == 0
+    main([str(checkpoint), "n_per_class=3", f"out={again}", "seed=4"])
     assert torch.equal(read_image(str(files[0])), read_image(str(again / "0" / "00000.png")))
     assert metrics["gan_cached"] is False
 
 
 def test_generate_bad_arguments_are_one_line(tmp_path, capsys):
-    assert main([str(tmp_path / "missing.ckpt"), f"out={tmp_path}"]) == 2
-    assert main(["n_per_class=3"]) == 2
-    assert main([str(tmp_path / "x.ckpt"), "n_per_class=0", f"out={tmp_path}"]) == 2
+    (tmp_path / "x.ckpt").write_text("not a checkpoint")
+    assert exit_code(main, [str(tmp_path / "missing.ckpt"), f"out={tmp_path}"]) == 2
+    assert exit_code(main, ["n_per_class=3"]) == 2
+    assert exit_code(main, [str(tmp_path / "x.ckpt"), "n_per_class=0", f"out={tmp_path}"]) == 2
+    assert exit_code(main, [str(tmp_path / "x.ckpt"), f"out={tmp_path}"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 3 and "no checkpoint at" in err[0] and "usage" in err[1] and "n_per_class=0" in err[2]
+    assert len(err) == 4 and all(line.startswith("ganaug.generate: error: ") for line in err)
+    assert "no checkpoint at" in err[0] and "usage" in err[1] and "n_per_class=0" in err[2]
+    assert "cannot read" in err[3]
 
 
 def test_evaluate_recomputes_the_runs_gan_measures(make_cfg, tmp_path, capsys):
     out = tmp_path / "run"
     metrics = run(make_cfg("experiment=augmented", "gan.cas_epochs=2"), out)
-    assert evaluate_main([str(out / "checkpoints" / "gan.ckpt")]) == 0
+    evaluate_main([str(out / "checkpoints" / "gan.ckpt")])
     again = json.loads((out / "evaluation.json").read_text())
     for key in ("fid", "kid", "cas", "label_fidelity", "diversity", "near_copy_rate"):
         assert again[key] == pytest.approx(metrics[key], rel=1e-6), key
     assert 0 <= metrics["cas"] <= 1 and json.loads(capsys.readouterr().out)["cas"] == again["cas"]
-    assert evaluate_main([]) == 2
+    assert exit_code(evaluate_main, []) == 2

@@ -8,7 +8,7 @@ import pytest
 from omegaconf import OmegaConf
 
 from ganaug.report import main as report
-from ganaug.train import thread_count
+from ganaug.trainers import thread_count
 
 from conftest import FAST
 
@@ -45,5 +45,5 @@ def test_a_two_run_sweep_through_a_launcher_completes_and_is_reported(tmp_path, 
     assert result.returncode == 0, result.stderr[-3000:]
     runs = [json.loads(p.read_text()) for p in (tmp_path / "sweep").glob("*/metrics.json")]
     assert sorted(r["seed"] for r in runs) == [0, 1] and all(r["status"] == "complete" for r in runs)
-    assert report([str(tmp_path / "sweep")]) == 0
+    report([str(tmp_path / "sweep")])
     assert re.search(r"\| baseline [^|]*\| 2 \|", (tmp_path / "sweep" / "report.md").read_text())  # both runs

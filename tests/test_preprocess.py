@@ -9,7 +9,7 @@ from ganaug.folder import FolderDigits
 from ganaug.preprocess import CENTRE, NotADigit, prepare_file
 from ganaug.quality import DigitFeatures
 
-from photos import photo, photo_folder
+from ganaug.synthetic import photo, photo_folder
 
 
 def correlation(a: torch.Tensor, b: torch.Tensor) -> float:

@@ -29,7 +29,7 @@ def sweep(tmp_path: Path) -> Path:
 
 
 def test_report_rows_paired_difference_and_broken_runs(sweep, capsys):
-    assert main([str(sweep)]) == 0
+    main([str(sweep)])
     rows = {r["experiment"]: r for r in csv.DictReader((sweep / "report.csv").open())}
     assert rows["baseline"]["n"] == "3" and float(rows["baseline"]["test_mean"]) == pytest.approx(0.82)
     # baseline 0.80, 0.82, 0.84: std 0.02, CI half-width 4.303 * 0.02 / sqrt(3)
@@ -54,15 +54,17 @@ def test_gan_settings_swept_on_their_own_still_pair_with_real_only_runs(tmp_path
         fake_run(tmp_path, "augmented", seed, aug, ratio=1.0)
         overrides = tmp_path / f"experiment=augmented,ratio=1.0,seed={seed}" / ".hydra" / "overrides.yaml"
         overrides.write_text(overrides.read_text() + "- gan.module.mode_seeking=0.5\n")
-    assert main([str(tmp_path)]) == 0
+    main([str(tmp_path)])
     rows = {r["experiment"]: r for r in csv.DictReader((tmp_path / "report.csv").open())}
     assert rows["augmented"]["swept"] == "gan.module.mode_seeking=0.5"
     assert float(rows["augmented"]["vs_baseline_mean"]) == pytest.approx(0.01) and rows["augmented"]["vs_baseline_n"] == "2"
 
 
 def test_report_on_missing_or_empty_folder_is_one_line(tmp_path, capsys):
-    assert main([str(tmp_path / "nope")]) == 2
-    assert main([str(tmp_path)]) == 2
+    for folder in (tmp_path / "nope", tmp_path):
+        with pytest.raises(SystemExit) as stopped:
+            main([str(folder)])
+        assert stopped.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and "no such folder" in err[0] and "no complete run" in err[1]
 
@@ -71,7 +73,7 @@ def test_runs_on_every_image_are_labelled_n_all_and_sort_beside_capped_ones(tmp_
     for seed in range(2):
         fake_run(tmp_path / "capped", "baseline", seed, 0.8)
         fake_run(tmp_path / "all", "baseline", seed, 0.9, n_per_class=None)
-    assert main([str(tmp_path)]) == 0
+    main([str(tmp_path)])
     rows = {r["n_per_class"]: r for r in csv.DictReader((tmp_path / "report.csv").open())}
     assert float(rows[""]["test_mean"]) == pytest.approx(0.9) and float(rows["30"]["test_mean"]) == pytest.approx(0.8)
     assert "| baseline n=all |" in (tmp_path / "report.md").read_text()

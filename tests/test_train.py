@@ -12,7 +12,7 @@ from tensorboard.backend.event_processing.event_accumulator import EventAccumula
 from torchvision.io import write_png
 
 from ganaug.data import load_builtin
-from ganaug.train import run
+from ganaug.pipeline import run
 
 from conftest import FAST
 
@@ -38,7 +38,7 @@ def test_baseline_writes_results(make_cfg, tmp_path):
     assert saved["experiment"] == "baseline" and saved["n_per_class"] == 30 and saved["ratio"] == 0.0
     assert saved["n_test"] == 5000 and "diversity" not in saved
     assert [h["epoch"] for h in saved["curve"]] == [1, 2]
-    assert set(saved["time_s"]) == {"data", "classifier", "evaluation"}
+    assert set(saved["time_s"]) == {"data", "classifier"}
     assert event_files(out, "classifier") and (out / "checkpoints" / "classifier.ckpt").exists()
     confusion = torch.tensor(saved["confusion"])  # rows: true class, columns: predicted
     assert confusion.shape == (10, 10) and confusion.sum() == 5000
@@ -53,7 +53,7 @@ def test_augmented_trains_gan_once_and_reuses_it_for_another_ratio(make_cfg, tmp
     first = run(make_cfg("experiment=augmented", "augment.ratio=1"), tmp_path / "r1")
     assert first["n_fake"] == 300 and first["gan_cached"] is False
     assert len(first["diversity"]) == 10 and first["diversity_min"] > 0
-    assert set(first["time_s"]) == {"data", "gan", "sampling", "gan_quality", "classifier", "evaluation"}
+    assert set(first["time_s"]) == {"data", "gan", "sampling", "gan_quality", "classifier"}
     assert {"fid", "kid", "label_fidelity", "near_copy_rate", "gan_collapsed"} <= set(first)
     assert event_files(tmp_path / "r1", "gan") and (tmp_path / "r1" / "samples.png").exists()
     assert (tmp_path / "r1" / "nearest.png").exists()
@@ -94,6 +94,7 @@ def train_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
         ("experiment=augmentd", "Could not find 'experiment/augmentd'"),
         ("augment.ratio=-1", "ganaug: error: augment.ratio=-1 is not allowed: use a number > 0"),
         ("data.n_per_class=0", "ganaug: error: data.n_per_class=0 is not allowed: use an integer >= 1"),
+        ("augment.ratoi=1", "ganaug: error: augment.ratoi is not a setting; did you mean augment.ratio?"),
     ],
 )
 def test_typos_end_with_a_one_line_error(tmp_path, override, expected):
@@ -145,13 +146,13 @@ def test_interrupted_classifier_resumes_from_its_checkpoint(make_cfg, tmp_path, 
     out = tmp_path / "run"
     run(make_cfg("experiment=baseline", "classifier.epochs=2"), out)
     (out / "metrics.json").unlink()  # as if killed after epoch 2 of 4
-    with caplog.at_level("INFO", logger="ganaug.train"):
+    with caplog.at_level("INFO", logger="ganaug"):
         resumed = run(make_cfg("experiment=baseline", "classifier.epochs=4"), out)
     assert "resuming classifier" in caplog.text
     assert [h["epoch"] for h in resumed["curve"]] == [1, 2, 3, 4]
 
     caplog.clear()
-    with caplog.at_level("INFO", logger="ganaug.train"):
+    with caplog.at_level("INFO", logger="ganaug"):
         fresh = run(make_cfg("experiment=baseline", "classifier.epochs=4", "resume=false"), out)
     assert "resuming" not in caplog.text
 

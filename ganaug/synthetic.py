@@ -1,4 +1,4 @@
-"""Photo-like images of known MNIST digits, for testing the folder source and its preprocessing."""
+"""Photo-like images of known built-in digits: for trying `data=folder` (benchmarks/photo_folder.py) and testing it."""
 from __future__ import annotations
 
 from pathlib import Path
