@@ -97,6 +97,14 @@ class RandomAffine(nn.Module):
         return F.grid_sample(x, grid, padding_mode="zeros", align_corners=False)
 
 
+def displace(x: torch.Tensor, field: torch.Tensor, padding: str = "zeros") -> torch.Tensor:
+    """Images `x` resampled at each pixel's position moved by `field` (N, 2, H, W: x then y, in pixels)."""
+    b, _, h, w = x.shape
+    scale = torch.tensor([2 / w, 2 / h], device=x.device)  # pixels → grid_sample's [-1, 1] coordinates
+    identity = F.affine_grid(torch.eye(2, 3, device=x.device).expand(b, 2, 3), list(x.shape), align_corners=False)
+    return F.grid_sample(x, identity + field.permute(0, 2, 3, 1) * scale, padding_mode=padding, align_corners=False)
+
+
 class ElasticDistortion(nn.Module):
     """Elastic distortion (Simard et al. 2003), per image: a random displacement field in [-1, 1] pixels,
     smoothed by a Gaussian of `sigma` pixels and scaled by `alpha`; active in training only."""
@@ -111,11 +119,7 @@ class ElasticDistortion(nn.Module):
         b, _, h, w = x.shape
         field = torch.empty(b, 2, h, w, device=x.device).uniform_(-1, 1)
         kernel = 2 * math.ceil(3 * self.sigma) + 1
-        field = gaussian_blur(field, [kernel, kernel], [self.sigma, self.sigma]) * self.alpha  # pixels
-        scale = torch.tensor([2 / w, 2 / h], device=x.device)  # pixels → grid_sample's [-1, 1] coordinates
-        identity = F.affine_grid(torch.eye(2, 3, device=x.device).expand(b, 2, 3), list(x.shape), align_corners=False)
-        grid = identity + field.permute(0, 2, 3, 1) * scale
-        return F.grid_sample(x, grid, padding_mode="zeros", align_corners=False)
+        return displace(x, gaussian_blur(field, [kernel, kernel], [self.sigma, self.sigma]) * self.alpha)
 
 
 class Cutout(nn.Module):

@@ -18,6 +18,7 @@ TRAINING_VERSION = 2
 # Config keys that do not change the trained GAN.
 _DATA_KEYS_IGNORED = {"batch_size", "eval_batch_size", "test_per_class", "cache_dir"}
 _GAN_KEYS_IGNORED = {"sample_every", "checkpoint_every", "collapse_below", "on_nan", "cas_epochs"}
+_ADAPTING_KEYS = {"adapt_steps", "freeze_d_blocks"}  # used only with pretrain=builtin
 
 
 def cache_key(cfg: DictConfig, train_x: torch.Tensor) -> str:
@@ -32,8 +33,11 @@ def cache_key(cfg: DictConfig, train_x: torch.Tensor) -> str:
         "seed": cfg.seed,
         "images": hashlib.sha256(train_x.numpy().tobytes()).hexdigest(),
         "data": {k: v for k, v in data.items() if k not in _DATA_KEYS_IGNORED},
-        "gan": {k: v for k, v in gan.items() if k not in _GAN_KEYS_IGNORED},
+        "gan": {k: v for k, v in gan.items() if k not in _GAN_KEYS_IGNORED | _ADAPTING_KEYS},
     }
+    if cfg.pretrain.source is not None:  # an adapted GAN also depends on what it started from and how it adapted
+        keyed["pretrain"] = {k: v for k, v in OmegaConf.to_container(cfg.pretrain, resolve=True).items() if k != "cache_dir"}
+        keyed["adapting"] = {k: gan[k] for k in _ADAPTING_KEYS}
     return hashlib.sha256(json.dumps(keyed, sort_keys=True).encode()).hexdigest()[:16]
 
 

@@ -25,7 +25,7 @@ class Classifier(pl.LightningModule):
     the weighted cross-entropy to their target. Unlabelled ones (fakes whose labels are not trusted) take
     FixMatch's loss: the prediction on the image as it is becomes a pseudo-label where its probability reaches
     `confidence`, and a view through `strong_augmentation` is trained towards it, weighted by `unlabelled_weight`;
-    the share of them above the threshold is logged per epoch.
+    the share of them above the threshold is logged per epoch. `freeze_features` keeps the convolutions fixed.
 
     Validation loader 0 is the held-out test set, loader 1 the real training images.
 
@@ -49,6 +49,7 @@ class Classifier(pl.LightningModule):
         unlabelled_weight: float = 1.0,
         class_names: list[str] | None = None,
         channels_last: bool = True,
+        freeze_features: bool = False,
     ) -> None:
         super().__init__()
         net, augmentation, strong_augmentation = plain(net), plain(augmentation) or [], plain(strong_augmentation) or []
@@ -56,6 +57,9 @@ class Classifier(pl.LightningModule):
         self.save_hyperparameters()  # configs, not modules: `Classifier.load_from_checkpoint(path)` rebuilds it
         net = instantiate(net)
         self.net = net.to(memory_format=torch.channels_last) if channels_last else net
+        for layer in self.net.modules():  # keep the convolutions as they start (pretrained), train the rest
+            if freeze_features and isinstance(layer, nn.Conv2d):
+                layer.requires_grad_(False)
         self.augmentation = nn.Sequential(*(instantiate(transform) for transform in augmentation))
         self.strong_augmentation = nn.Sequential(*(instantiate(transform) for transform in strong_augmentation))
         self.train_loss = MeanMetric()

@@ -6,6 +6,7 @@ import math
 
 import torch
 
+from ganaug.errors import UserError
 from ganaug.gan import GAN
 
 
@@ -25,6 +26,13 @@ class DAGAN(GAN):
 
     def set_real_images(self, x: torch.Tensor, y: torch.Tensor) -> None:
         """Keep the training images (in [0, 1]) as the sources of pairs and samples."""
+        counts = y.bincount(minlength=len(self.class_names))
+        if (counts < 2).any():
+            name = self.class_names[int(counts.argmin())]
+            raise UserError(
+                f"gan=dagan pairs each training image with another of its class, but class '{name}' has "
+                f"{int(counts.min())}; use data.n_per_class=2 or more, or gan=dcgan"
+            )
         self.sources_x, self.sources_y = x.to(self.device), y.to(self.device)
 
     def load_state_dict(self, state_dict, *args, **kwargs):
@@ -39,14 +47,19 @@ class DAGAN(GAN):
         return self.discriminator(self.augment(torch.cat([condition, x], dim=1)))
 
     def real_pairs(self, real: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Each real image as the source, and another real image of its class (never itself) as the real partner."""
+        """Each real image as the source, and another real image of its class (never itself) as the real partner.
+
+        A draw among the first n-1 images of the class that hits the image itself takes the class's last image
+        instead, so the partner is uniform over the n-1 others.
+        """
         counts = self.sources_y.bincount(minlength=int(labels.max()) + 1)
         starts = counts.cumsum(0) - counts
         by_class = self.sources_y.argsort(stable=True)
-        draws = (torch.rand(len(labels), 2, device=self.device) * counts[labels, None]).long()
-        candidates = self.sources_x[by_class[starts[labels, None] + draws]] * 2 - 1  # two per image
-        itself = (candidates[:, 0] == real).flatten(1).all(1)
-        return real, torch.where(itself[:, None, None, None], candidates[:, 1], candidates[:, 0])
+        draw = (torch.rand(len(labels), device=self.device) * (counts[labels] - 1)).long()
+        partner = self.sources_x[by_class[starts[labels] + draw]] * 2 - 1
+        itself = (partner == real).flatten(1).all(1)
+        last = self.sources_x[by_class[starts[labels] + counts[labels] - 1]] * 2 - 1
+        return real, torch.where(itself[:, None, None, None], last, partner)
 
     def source_index(self, labels: torch.Tensor, seed: int) -> torch.Tensor:
         """For each label, the index of the training image its fake is drawn from: a seeded order of the class's

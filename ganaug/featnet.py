@@ -9,9 +9,8 @@ import pytorch_lightning as pl
 import torch
 
 from ganaug.classifier import Classifier
-from ganaug.data import builtin_split, load_builtin, tensor_loader
+from ganaug.data import builtin_split, load_builtin, training_loader
 from ganaug.files import atomic_write
-from ganaug.networks import CNN
 from ganaug.quality import FEATURE_NET, FEATURES_PATH
 
 
@@ -20,10 +19,10 @@ def main(epochs: int = 10) -> None:
     images, labels = load_builtin()
     pool, test = builtin_split(labels)
     x, y = images.float() / 255, labels
-    model = Classifier(CNN(**FEATURE_NET), momentum=0.9)
+    model = Classifier({"_target_": "ganaug.networks.CNN", **FEATURE_NET}, momentum=0.9)
     trainer = pl.Trainer(max_epochs=epochs, logger=False, enable_checkpointing=False, enable_progress_bar=False,
                          deterministic=True, num_sanity_val_steps=0, enable_model_summary=False)
-    trainer.fit(model, train_dataloaders=tensor_loader(x[pool], y[pool], batch_size=64, shuffle=True))
+    trainer.fit(model, train_dataloaders=training_loader(x[pool], y[pool], 10, batch_size=64))
     model.eval()
     with torch.no_grad():
         accuracy = (model(x[test]).argmax(1) == y[test]).float().mean().item()

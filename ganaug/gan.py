@@ -18,6 +18,7 @@ from ganaug.errors import ensure_finite
 class GAN(pl.LightningModule):
     """Conditional GAN trained with manual optimisation, one D step then one G step per batch.
 
+    `freeze_d_blocks` keeps D's first convolutions fixed (FreezeD, for adapting a pretrained GAN to new images).
     `generator` and `discriminator` are the networks' configs (`_target_` and arguments), kept in the checkpoint's
     hyperparameters with `class_names`, so a checkpoint alone rebuilds the GAN.
     Images enter and leave in [0, 1]; the networks work in [-1, 1]. Against within-class collapse it
@@ -36,6 +37,7 @@ class GAN(pl.LightningModule):
         mode_seeking: float = 0.03,
         ema_decay: float | None = 0.999,
         grad_clip: float | None = None,
+        freeze_d_blocks: int = 0,
     ) -> None:
         super().__init__()
         self.automatic_optimization = False
@@ -46,6 +48,9 @@ class GAN(pl.LightningModule):
         self.lr_scale = 1.0  # set below 1 to retry a diverged training at a lower learning rate
         self.generator = instantiate(generator)
         self.discriminator = instantiate(discriminator)
+        convolutions = [m for m in self.discriminator.modules() if isinstance(m, nn.Conv2d)]
+        for block in convolutions[:freeze_d_blocks]:  # FreezeD: an adapted D keeps its first feature blocks
+            block.requires_grad_(False)
         self.class_names = class_names
         self.augment = DiffAugment(diffaugment)
         curves = ["d_loss", "D(x)", "D(G(z))", "g_adv", "g_loss"] + (["mode_seeking_ratio"] if mode_seeking else [])
@@ -65,7 +70,7 @@ class GAN(pl.LightningModule):
     def configure_optimizers(self) -> list[torch.optim.Optimizer]:
         betas = self.hparams.betas
         return [
-            torch.optim.Adam(self.discriminator.parameters(), lr=self.hparams.lr, betas=betas),
+            torch.optim.Adam([p for p in self.discriminator.parameters() if p.requires_grad], lr=self.hparams.lr, betas=betas),
             torch.optim.Adam(self.generator.parameters(), lr=self.hparams.lr, betas=betas),
         ]
 

@@ -6,6 +6,8 @@ import torch
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
+from ganaug.augment import displace
+
 
 class Generator(nn.Module):
     """Noise and a class label to a 1×28×28 image in [-1, 1] (label embedding concatenated with noise)."""
@@ -98,12 +100,18 @@ def logits_in_batches(net: nn.Module, x: torch.Tensor, batch_size: int = 1000) -
 
 
 class ImageConditionedGenerator(nn.Module):
-    """A real 1×28×28 image and noise to another version of the same digit in [-1, 1] (DAGAN's generator, small):
-    an encoder of the source, noise joined at 7×7, a decoder with the encoder's 14×14 features skipped across."""
+    """A real 1×28×28 digit in [-1, 1] and noise to another version of it (DAGAN's generator, small).
 
-    def __init__(self, latent_dim: int = 32, width: int = 32) -> None:
+    An encoder of the source, the noise joined at 7×7, and a decoder with the encoder's 14×14 features skipped
+    across, as in DAGAN's U-Net. The decoder's output is not an image but a change to the source: a displacement
+    field of up to `max_shift` pixels that moves the source's ink, and an ink residual of up to `max_ink` added
+    to it. So every sample is the source digit deformed and retouched: it keeps its class by construction unless
+    the change is large, and how far it goes is learned against the pair discriminator.
+    """
+
+    def __init__(self, latent_dim: int = 32, width: int = 32, max_shift: float = 3.0, max_ink: float = 0.5) -> None:
         super().__init__()
-        self.latent_dim = latent_dim
+        self.latent_dim, self.max_shift, self.max_ink = latent_dim, max_shift, max_ink
         self.down1 = nn.Sequential(nn.Conv2d(1, width, 4, stride=2, padding=1), nn.LeakyReLU(0.2, inplace=True))  # 14×14
         self.down2 = nn.Sequential(
             nn.Conv2d(width, 2 * width, 4, stride=2, padding=1), nn.BatchNorm2d(2 * width), nn.LeakyReLU(0.2, inplace=True)
@@ -112,12 +120,14 @@ class ImageConditionedGenerator(nn.Module):
         self.up1 = nn.Sequential(
             nn.ConvTranspose2d(3 * width, width, 4, stride=2, padding=1, bias=False), nn.BatchNorm2d(width), nn.ReLU(inplace=True)
         )  # 14×14
-        self.up2 = nn.Sequential(nn.ConvTranspose2d(2 * width, 1, 4, stride=2, padding=1), nn.Tanh())  # 28×28
+        self.up2 = nn.ConvTranspose2d(2 * width, 3, 4, stride=2, padding=1)  # 28×28: displacement (2) and ink (1)
 
     def forward(self, z: torch.Tensor, source: torch.Tensor) -> torch.Tensor:
         h1 = self.down1(source)
         h2 = self.down2(h1)
-        return self.up2(torch.cat([self.up1(torch.cat([h2, self.noise(z)], dim=1)), h1], dim=1))
+        change = self.up2(torch.cat([self.up1(torch.cat([h2, self.noise(z)], dim=1)), h1], dim=1))
+        moved = displace(source, torch.tanh(change[:, :2]) * self.max_shift, padding="border")
+        return (moved + self.max_ink * torch.tanh(change[:, 2:])).clamp(-1, 1)
 
 
 class PairDiscriminator(nn.Module):

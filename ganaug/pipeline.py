@@ -9,7 +9,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 from pytorch_lightning.loggers import TensorBoardLogger
 
-from ganaug import results
+from ganaug import pretraining, results
 from ganaug.classifier_stage import train_classifier
 from ganaug.config import validate
 from ganaug.data import DigitsDataModule
@@ -19,13 +19,13 @@ from ganaug.progress import duration
 from ganaug.trainers import PhaseTimer
 
 log = logging.getLogger(__name__)
-MEASURES = ("fid", "kid", "cas", "label_fidelity", "diversity_min", "near_copy_rate")
 
 
 def load_data(cfg: DictConfig) -> tuple[DigitsDataModule, dict]:
     """The data stage: the run's data module, set up (the config learns its class count), and what it holds."""
     dm: DigitsDataModule = instantiate(cfg.data)
     dm.setup()
+    pretraining.check(cfg, dm.class_names)
     cfg.num_classes = dm.num_classes
     return dm, {"data": dm.name, "n_train_real": len(dm.train_y), "n_test": len(dm.test_y),
                 "class_names": dm.class_names, "n_skipped": len(dm.skipped), "skipped": dm.skipped}
@@ -50,7 +50,9 @@ def run(cfg: DictConfig, output_dir: Path) -> dict:
     timer = PhaseTimer()
     metrics: dict = {"experiment": cfg.experiment_name, "seed": cfg.seed, "n_per_class": cfg.data.n_per_class,
                      "ratio": cfg.augment.ratio if cfg.augment.gan else 0.0,
-                     "fake_labels": cfg.augment.fake_labels if cfg.augment.gan else None}
+                     "fake_labels": cfg.augment.fake_labels if cfg.augment.gan else None,
+                     "gan": cfg.gan.module._target_.rsplit(".", 1)[-1] if cfg.augment.gan else None,
+                     "pretrain": cfg.pretrain.source}
     with timer("data"):
         dm, described = load_data(cfg)
     metrics.update(described)
@@ -60,7 +62,7 @@ def run(cfg: DictConfig, output_dir: Path) -> dict:
         metrics.update(run_generator_stage(cfg, dm, output_dir, board, timer))
     board.close()
     with timer("classifier"):
-        metrics.update(train_classifier(cfg, dm, output_dir, {k: metrics.get(k) for k in MEASURES}))
+        metrics.update(train_classifier(cfg, dm, output_dir, metrics))
     metrics.update(time_s=dict(timer), config=OmegaConf.to_container(cfg, resolve=True))
     log.info(summary(cfg, metrics, output_dir))
     return results.write_complete(output_dir, metrics)

@@ -126,3 +126,14 @@ def classification_accuracy_score(classifier: Classifier, test_x: torch.Tensor, 
     """
     predicted = logits_in_batches(classifier.eval(), test_x).argmax(1)
     return multiclass_accuracy(predicted, test_y, classifier.hparams.num_classes, average="micro").item()
+
+
+def source_distance(fakes: torch.Tensor, sources: torch.Tensor, train_x: torch.Tensor, train_y: torch.Tensor) -> float:
+    """How far an image-conditioned generator's fakes are from the real images they were drawn from: the mean L2
+    distance to the source, over the mean distance between two different training images of one class.
+
+    0: copies of the source; about 1: as different from it as another real digit of its class.
+    """
+    to_source = (fakes - sources).flatten(1).norm(dim=1).mean()
+    within = [torch.pdist(train_x[train_y == c].flatten(1)).mean() for c in train_y.unique() if (train_y == c).sum() > 1]
+    return (to_source / torch.stack(within).mean()).item()

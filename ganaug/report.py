@@ -53,7 +53,7 @@ def reference_of(config: tuple, experiment: str) -> tuple:
     GAN and augmentation settings do not change a real-only run, so they are left out of the match.
     """
     _, _, n, data, swept, _ = config
-    kept = [pair for pair in swept.split(",") if pair and not pair.startswith(("gan.", "augment."))]
+    kept = [pair for pair in swept.split(",") if pair and not pair.startswith(("gan=", "gan.", "augment."))]
     return (experiment, 0.0, n, data, ",".join(kept), "")
 
 

@@ -1,0 +1,36 @@
+"""`python -m ganaug.pretrain [gan=...] [KEY=VALUE ...]`: train, ahead of a sweep, the networks that
+`pretrain=builtin` starts from (the configured classifier and GAN on the built-in pool), and print where they are
+and the classifier's held-out accuracy. Runs that need them train them on first use otherwise."""
+from __future__ import annotations
+
+import json
+import sys
+
+import hydra
+from omegaconf import DictConfig
+
+from ganaug import pretraining
+from ganaug.config import CONFIG_DIR, check_overrides, validate
+from ganaug.errors import exit_on_user_error
+from ganaug.trainers import quiet_lightning
+
+
+@hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="train")
+def main(cfg: DictConfig) -> None:
+    quiet_lightning()
+    with exit_on_user_error("ganaug.pretrain"):
+        validate(cfg)
+    cfg.num_classes = 10
+    pretraining.classifier_state(cfg)
+    classifier = pretraining.entry(cfg, "classifier", *pretraining.CLASSIFIER_KEYS)
+    held_out = json.loads(classifier.with_suffix(".json").read_text())["held_out_acc"]
+    print(f"classifier: {classifier} (held-out accuracy on the built-in test half {held_out:.4f})")
+    pretraining.gan_state(cfg)
+    print(f"GAN: {pretraining.entry(cfg, 'gan', *pretraining.GAN_KEYS)}")
+
+
+if __name__ == "__main__":
+    sys.argv[1:] = [arg for arg in sys.argv[1:] if not arg.startswith("pretrain=")] + ["pretrain=builtin"]
+    with exit_on_user_error("ganaug.pretrain"):
+        check_overrides(sys.argv[1:], "train")
+    main()
