@@ -19,10 +19,9 @@ HPARAM_METRICS = ("test_acc", "train_acc", "fid", "kid", "cas", "label_fidelity"
 
 
 def augmentation(cfg: DictConfig) -> list[DictConfig]:
-    """The transform configs of the run's classic augmentation: random affine, then elastic distortion if chosen."""
-    if not cfg.augment.classic:
-        return []
-    return [cfg.augment.affine] + ([cfg.augment.distortion] if cfg.augment.elastic else [])
+    """The transform configs of the run's classic augmentation: those of the recipe that are on, in order."""
+    recipe = [(cfg.augment.random_affine, cfg.augment.affine), (cfg.augment.elastic, cfg.augment.distortion)]
+    return [transform for on, transform in recipe if on] if cfg.augment.classic else []
 
 
 def build(cfg: DictConfig, dm: DigitsDataModule, transforms: list[DictConfig], pretrained: bool = False) -> Classifier:

@@ -53,6 +53,7 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "augment.gan": (boolean, "true or false"),
     "augment.classic": (boolean, "true or false"),
     "augment.elastic": (boolean, "true or false (elastic distortion in the classic augmentation)"),
+    "augment.random_affine": (boolean, "true or false (random affine in the classic augmentation)"),
     "augment.distortion.alpha": (non_negative_number, "a number >= 0 (pixels)"),
     "augment.distortion.sigma": (positive_number, "a number > 0 (pixels)"),
     "augment.fake_labels": (lambda v: v in ("hard", "soft", "none"), "hard, soft or none"),
@@ -108,6 +109,10 @@ def validate(cfg: DictConfig) -> None:
             continue
         if not ok(value):
             raise UserError(f"{key}={value!r} is not allowed: use {allowed}")
+    augment = cfg.get("augment")
+    if augment is not None and augment.classic and not (augment.random_affine or augment.elastic):
+        raise UserError("augment.classic=true with neither augment.random_affine nor augment.elastic is no "
+                        "augmentation: turn one of them on, or use an experiment without classic augmentation")
 
 
 _ABSENT = object()

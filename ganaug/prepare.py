@@ -16,9 +16,9 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig
 from torchvision.io import write_png
 
-from ganaug.config import CONFIG_DIR, check_group_keys, validate
+from ganaug.config import CONFIG_DIR, check_overrides, validate
 from ganaug.data import DigitsDataModule
-from ganaug.errors import UserError
+from ganaug.errors import exit_on_user_error
 from ganaug.grids import save_grid
 
 
@@ -44,13 +44,10 @@ def export(dm: DigitsDataModule, out: Path) -> None:
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="prepare")
 def main(cfg: DictConfig) -> None:
     output_dir = Path(HydraConfig.get().runtime.output_dir)
-    try:
+    with exit_on_user_error("ganaug.prepare"):
         validate(cfg)
         dm: DigitsDataModule = instantiate(cfg.data)
         dm.setup()
-    except UserError as error:
-        print(f"ganaug.prepare: error: {error}", file=sys.stderr)
-        sys.exit(2)
     print(counts_table(dm))
     if dm.skipped:
         print(f"skipped {len(dm.skipped)} file(s):", *dm.skipped, sep="\n  ")
@@ -63,9 +60,6 @@ def main(cfg: DictConfig) -> None:
 
 
 if __name__ == "__main__":
-    try:
-        check_group_keys(sys.argv[1:], "prepare")
-    except UserError as error:
-        print(f"ganaug.prepare: error: {error}", file=sys.stderr)
-        sys.exit(2)
+    with exit_on_user_error("ganaug.prepare"):
+        check_overrides(sys.argv[1:], "prepare")
     main()

@@ -7,17 +7,21 @@ import json
 import sys
 
 import hydra
+import torch
+from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from ganaug import pretraining
 from ganaug.config import CONFIG_DIR, check_overrides, validate
 from ganaug.errors import exit_on_user_error
-from ganaug.trainers import quiet_lightning
+from ganaug.trainers import quiet_lightning, thread_count
 
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="train")
 def main(cfg: DictConfig) -> None:
     quiet_lightning()
+    if threads := thread_count(cfg.threads, HydraConfig.get().launcher):
+        torch.set_num_threads(threads)
     with exit_on_user_error("ganaug.pretrain"):
         validate(cfg)
     cfg.num_classes = 10

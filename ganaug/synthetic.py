@@ -29,12 +29,16 @@ def photo(digit: torch.Tensor, seed: int, size: tuple[int, int] = (300, 220)) ->
     return Image.fromarray((rgb * 255).round().byte().numpy())
 
 
-def photo_folder(root: Path, per_class: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-    """Write `per_class` JPEG photos of built-in digits per class as ROOT/<digit>/<i>.jpg; returns the digits used."""
-    dm = BuiltinDigits(n_per_class=per_class, seed=seed)
+def photo_folder(root: Path, per_class: int, seed: int = 0, held_out: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+    """Write `per_class` JPEG photos of built-in digits per class as ROOT/<digit>/<i>.jpg; returns the digits used.
+
+    The digits come from the pool, or with `held_out` from the held-out half (which `pretrain=builtin` never sees).
+    """
+    dm = BuiltinDigits(n_per_class=per_class, seed=seed, test_per_class=per_class if held_out else None)
     dm.setup()
-    digits = (dm.train_x * 255).round().to(torch.uint8)
-    for i, (digit, label) in enumerate(zip(digits, dm.train_y.tolist())):
+    x, y = (dm.test_x, dm.test_y) if held_out else (dm.train_x, dm.train_y)
+    digits = (x * 255).round().to(torch.uint8)
+    for i, (digit, label) in enumerate(zip(digits, y.tolist())):
         (root / str(label)).mkdir(parents=True, exist_ok=True)
         photo(digit, seed=i).save(root / str(label) / f"{i:03d}.jpg", quality=85)
-    return digits, dm.train_y
+    return digits, y

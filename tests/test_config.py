@@ -108,3 +108,15 @@ def test_an_unknown_key_names_the_closest_one(overrides, suggestion):
 )
 def test_known_keys_pass(overrides):
     check_overrides(overrides, "train")
+
+
+def test_the_classic_recipe_is_elastic_distortion_alone_unless_told(make_cfg):
+    from ganaug.classifier_stage import augmentation
+
+    targets = lambda cfg: [t._target_.rsplit(".", 1)[-1] for t in augmentation(cfg)]  # noqa: E731
+    assert targets(make_cfg("experiment=classic")) == ["ElasticDistortion"]
+    assert targets(make_cfg("experiment=classic", "augment.random_affine=true")) == ["RandomAffine", "ElasticDistortion"]
+    assert targets(make_cfg("experiment=classic", "augment.random_affine=true", "augment.elastic=false")) == ["RandomAffine"]
+    assert targets(make_cfg("experiment=baseline")) == []
+    with pytest.raises(UserError, match=r"^augment.classic=true with neither augment.random_affine nor augment.elastic"):
+        validate(make_cfg("experiment=classic", "augment.elastic=false"))
