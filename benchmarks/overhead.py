@@ -10,30 +10,14 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
-import time
 from pathlib import Path
 
-import pytorch_lightning as pl
 import torch
 import torch.nn.functional as F
-from hydra import compose, initialize_config_dir
 from hydra.utils import instantiate
 
 from ganaug.augment import DiffAugment
-from ganaug.config import CONFIG_DIR
-from ganaug.trainers import make_trainer
-
-
-def config(overrides: list[str]):
-    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-        return compose("train", overrides=overrides)
-
-
-def ganaug_cnn(cfg, dm, epochs: int, out: Path) -> None:
-    classifier = instantiate(cfg.classifier.module)
-    # No held-out evaluation inside the timed epochs: the plain loop does none either.
-    trainer = make_trainer(cfg, out, "classifier", max_epochs=epochs, limit_val_batches=0)
-    trainer.fit(classifier, datamodule=dm)
+from timing import config, ganaug_cnn, ganaug_gan, timed
 
 
 def plain_cnn(cfg, dm, epochs: int) -> None:
@@ -47,12 +31,6 @@ def plain_cnn(cfg, dm, epochs: int) -> None:
             opt.zero_grad()
             loss.backward()
             opt.step()
-
-
-def ganaug_gan(cfg, dm, steps: int, out: Path) -> None:
-    gan = instantiate(cfg.gan.module)
-    trainer = make_trainer(cfg, out, "gan", max_steps=2 * steps)
-    trainer.fit(gan, train_dataloaders=dm.real_loader(batch_size=cfg.gan.batch_size))
 
 
 def plain_gan(cfg, dm, steps: int) -> None:
@@ -91,13 +69,6 @@ def plain_gan(cfg, dm, steps: int) -> None:
             done += 1
             if done == steps:
                 break
-
-
-def timed(fn, *args) -> float:
-    pl.seed_everything(0, verbose=False)
-    start = time.perf_counter()
-    fn(*args)
-    return time.perf_counter() - start
 
 
 def main() -> None:

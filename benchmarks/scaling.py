@@ -18,7 +18,7 @@ from pathlib import Path
 import torch
 from hydra.utils import instantiate
 
-from overhead import config, ganaug_cnn, ganaug_gan, timed
+from timing import config, ganaug_cnn, ganaug_gan, timed
 
 
 def main() -> None:

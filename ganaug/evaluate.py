@@ -14,7 +14,7 @@ from pathlib import Path
 from ganaug import results
 from ganaug.errors import UserError, exit_on_user_error
 from ganaug.files import write_json
-from ganaug.generate import load_gan
+from ganaug.checkpoints import load_gan
 from ganaug.generator_stage import gan_measures, make_fakes
 from ganaug.pipeline import load_data
 

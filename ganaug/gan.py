@@ -44,7 +44,13 @@ class GAN(pl.LightningModule):
         betas = tuple(float(b) for b in betas)  # a plain tuple, not a config list, so checkpoints load with weights_only
         generator, discriminator = plain(generator), plain(discriminator)
         class_names = plain(class_names) or [str(c) for c in range(discriminator.get("num_classes", 10))]
-        self.save_hyperparameters()  # network configs, not modules: `GAN.load_from_checkpoint(path)` rebuilds it
+        # Network configs, not modules, so `GAN.load_from_checkpoint(path)` rebuilds it; named explicitly, so a
+        # subclass's own __init__ arguments (still configs) are not collected from its frame.
+        self.save_hyperparameters(dict(
+            generator=generator, discriminator=discriminator, class_names=class_names, lr=lr, betas=betas,
+            diffaugment=diffaugment, mode_seeking=mode_seeking, ema_decay=ema_decay, grad_clip=grad_clip,
+            freeze_d_blocks=freeze_d_blocks,
+        ))
         self.lr_scale = 1.0  # set below 1 to retry a diverged training at a lower learning rate
         self.generator = instantiate(generator)
         self.discriminator = instantiate(discriminator)

@@ -11,19 +11,9 @@ from pathlib import Path
 import torch
 from torchvision.utils import save_image
 
+from ganaug.checkpoints import load_gan
 from ganaug.errors import UserError, exit_on_user_error
-from ganaug.gan import GAN
 from ganaug.grids import save_grid
-
-
-def load_gan(checkpoint: Path) -> GAN:
-    """The GAN saved in `checkpoint`, for sampling."""
-    if not checkpoint.is_file():
-        raise UserError(f"no checkpoint at {checkpoint}; pass a run's checkpoints/gan.ckpt")
-    try:
-        return GAN.load_from_checkpoint(checkpoint, map_location="cpu").eval()
-    except Exception as error:
-        raise UserError(f"cannot read {checkpoint} as a GAN checkpoint ({type(error).__name__}); pass a run's checkpoints/gan.ckpt")
 
 
 def generate(checkpoint: Path, n_per_class: int, out: Path, seed: int = 0) -> torch.Tensor:

@@ -45,6 +45,18 @@ class MinibatchStdDev(nn.Module):
         return torch.cat([h, std], dim=1)
 
 
+def critic_features(channels: int, width: int, norm, minibatch_std: bool) -> nn.Sequential:
+    """A discriminator's trunk: two strided convolutions (28 → 14 → 7), `norm` on each, optional minibatch std."""
+    return nn.Sequential(
+        norm(nn.Conv2d(channels, width, 4, stride=2, padding=1)),  # 14×14
+        nn.LeakyReLU(0.2, inplace=True),
+        norm(nn.Conv2d(width, 2 * width, 4, stride=2, padding=1)),  # 7×7
+        nn.LeakyReLU(0.2, inplace=True),
+        MinibatchStdDev() if minibatch_std else nn.Identity(),
+        nn.Flatten(),
+    )
+
+
 class Discriminator(nn.Module):
     """A 1×28×28 image and its label to a real/fake logit (projection discriminator, optional spectral norm)."""
 
@@ -53,14 +65,7 @@ class Discriminator(nn.Module):
     ) -> None:
         super().__init__()
         norm = spectral_norm if spectral else (lambda m: m)
-        self.features = nn.Sequential(
-            norm(nn.Conv2d(1, width, 4, stride=2, padding=1)),  # 14×14
-            nn.LeakyReLU(0.2, inplace=True),
-            norm(nn.Conv2d(width, 2 * width, 4, stride=2, padding=1)),  # 7×7
-            nn.LeakyReLU(0.2, inplace=True),
-            MinibatchStdDev() if minibatch_std else nn.Identity(),
-            nn.Flatten(),
-        )
+        self.features = critic_features(1, width, norm, minibatch_std)
         features = (2 * width + int(minibatch_std)) * 7 * 7
         self.head = norm(nn.Linear(features, 1))
         self.embed = norm(nn.Embedding(num_classes, features))
@@ -137,14 +142,7 @@ class PairDiscriminator(nn.Module):
     def __init__(self, width: int = 32, spectral: bool = True, minibatch_std: bool = True) -> None:
         super().__init__()
         norm = spectral_norm if spectral else (lambda m: m)
-        self.features = nn.Sequential(
-            norm(nn.Conv2d(2, width, 4, stride=2, padding=1)),  # 14×14
-            nn.LeakyReLU(0.2, inplace=True),
-            norm(nn.Conv2d(width, 2 * width, 4, stride=2, padding=1)),  # 7×7
-            nn.LeakyReLU(0.2, inplace=True),
-            MinibatchStdDev() if minibatch_std else nn.Identity(),
-            nn.Flatten(),
-        )
+        self.features = critic_features(2, width, norm, minibatch_std)
         self.head = norm(nn.Linear((2 * width + int(minibatch_std)) * 7 * 7, 1))
 
     def forward(self, pair: torch.Tensor) -> torch.Tensor:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import sys
 from collections import defaultdict
 from pathlib import Path
 

@@ -79,3 +79,11 @@ def test_evaluate_recomputes_the_runs_gan_measures(make_cfg, tmp_path, capsys):
         assert again[key] == pytest.approx(metrics[key], rel=1e-6), key
     assert 0 <= metrics["cas"] <= 1 and json.loads(capsys.readouterr().out)["cas"] == again["cas"]
     assert exit_code(evaluate_main, []) == 2
+
+
+def test_a_dagan_checkpoint_generates_from_the_sources_it_keeps(make_cfg, tmp_path):
+    out = tmp_path / "run"
+    metrics = run(make_cfg("experiment=augmented", "gan=dagan", "data.n_per_class=3"), out)
+    assert 0 < metrics["source_distance"] and metrics["gan"] == "DAGAN"
+    main([str(out / "checkpoints" / "gan.ckpt"), "n_per_class=2", f"out={tmp_path / 'fakes'}"])
+    assert len(list((tmp_path / "fakes").glob("*/*.png"))) == 20

@@ -1,0 +1,37 @@
+"""Helpers of the timing benchmarks: the config, ganaug's own training loops as the experiments run them, a timer."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytorch_lightning as pl
+from hydra import compose, initialize_config_dir
+from hydra.utils import instantiate
+
+from ganaug.config import CONFIG_DIR
+from ganaug.trainers import make_trainer
+
+
+def config(overrides: list[str]):
+    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
+        return compose("train", overrides=overrides)
+
+
+def ganaug_cnn(cfg, dm, epochs: int, out: Path) -> None:
+    classifier = instantiate(cfg.classifier.module)
+    # No held-out evaluation inside the timed epochs: the plain loop does none either.
+    trainer = make_trainer(cfg, out, "classifier", max_epochs=epochs, limit_val_batches=0)
+    trainer.fit(classifier, datamodule=dm)
+
+
+def ganaug_gan(cfg, dm, steps: int, out: Path) -> None:
+    gan = instantiate(cfg.gan.module)
+    trainer = make_trainer(cfg, out, "gan", max_steps=2 * steps)
+    trainer.fit(gan, train_dataloaders=dm.real_loader(batch_size=cfg.gan.batch_size))
+
+
+def timed(fn, *args) -> float:
+    pl.seed_everything(0, verbose=False)
+    start = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - start
