@@ -5,6 +5,7 @@ ratio, and place the result in 28×28 with its centre of mass at the centre.
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ from PIL import Image, ImageOps
 from torchvision.transforms.functional import resize
 
 WORK_SIZE = 256        # images are shrunk to at most this many pixels on the longer side before cleaning
+SMALL = 64             # images smaller than this on the longer side are enlarged before cleaning
 DIGIT_SIZE = 20        # longer side of the digit inside the 28×28 field, as in MNIST
 FIELD = 28
 CENTRE = 14.0          # where MNIST's centres of mass sit (mean over the built-in set: 13.99, 14.01)
@@ -52,12 +54,26 @@ def read_gray(path: Path) -> torch.Tensor:
     return gray
 
 
-def paper_is_light(gray: torch.Tensor) -> bool:
-    """Whether the background (the median of the image's outer border) is lighter than mid-grey."""
+def otsu(gray: torch.Tensor, bins: int = 64) -> float:
+    """Otsu's threshold: the grey level that best splits the image's histogram into two classes (ink, paper)."""
+    hist = torch.histc(gray.flatten(), bins=bins, min=0, max=1).double()
+    levels = (torch.arange(bins, dtype=torch.float64) + 0.5) / bins
+    weight = hist.cumsum(0)
+    mean = (hist * levels).cumsum(0)
+    total, total_mean = weight[-1], mean[-1]
+    between = (total_mean * weight - mean * total).square() / (weight * (total - weight)).clamp_min(1e-12)
+    return levels[int(between[:-1].argmax())].item() + 0.5 / bins
+
+
+def paper_is_light(gray: torch.Tensor) -> bool | None:
+    """Whether the paper is the light side of the image's two grey-level classes (Otsu): the class that holds at
+    least 3/4 of the outer border. None when the border is mixed — a digit cropped tightly touches it."""
+    light = gray > otsu(gray)
     h, w = gray.shape
     b = max(1, min(h, w) // 20)
-    border = torch.cat([gray[:b].flatten(), gray[-b:].flatten(), gray[:, :b].flatten(), gray[:, -b:].flatten()])
-    return border.median().item() > 0.5
+    border = torch.cat([light[:b].flatten(), light[-b:].flatten(), light[:, :b].flatten(), light[:, -b:].flatten()])
+    share = border.float().mean().item()
+    return share >= 0.75 if abs(share - 0.5) >= 0.25 else None
 
 
 def median3(x: torch.Tensor) -> torch.Tensor:
@@ -66,23 +82,32 @@ def median3(x: torch.Tensor) -> torch.Tensor:
     return patches.median(dim=1).values.view_as(x)
 
 
-def remove_lighting(x: torch.Tensor) -> torch.Tensor:
-    """Subtract a smooth (quadratic) background fitted to the darker 60 % of pixels: evens out uneven lighting."""
+def remove_lighting(x: torch.Tensor, paper: torch.Tensor) -> torch.Tensor:
+    """Subtract a smooth (quadratic) background fitted to the `paper` pixels: evens out uneven lighting. When the
+    paper is under half the image (a tight crop), a quadratic fitted to its scraps could bend into the ink, so
+    the paper's median is subtracted instead."""
+    if paper.float().mean() < 0.5:
+        return x - x[paper].median() if paper.any() else x - x.min()
     h, w = x.shape
     v, u = torch.meshgrid(torch.linspace(-1, 1, h), torch.linspace(-1, 1, w), indexing="ij")
     basis = torch.stack([torch.ones_like(u), u, v, u * u, u * v, v * v], dim=-1).view(-1, 6)
-    values = x.flatten()
-    background = values <= values.quantile(0.6)
-    coefficients = torch.linalg.lstsq(basis[background], values[background, None]).solution
+    coefficients = torch.linalg.lstsq(basis[paper.flatten()], x.flatten()[paper.flatten(), None]).solution
     return x - (basis @ coefficients).view(h, w)
 
 
 def extract_ink(x: torch.Tensor) -> torch.Tensor:
-    """Light-on-dark (H, W) image → ink strength in [0, 1] on an exactly black background."""
-    residual = median3(remove_lighting(x))
-    low = residual[residual <= residual.quantile(0.6)]
+    """Light-on-dark (H, W) image → ink strength in [0, 1] on an exactly black background.
+
+    Paper and ink are told apart by Otsu's threshold, so a digit covering much of its image is not taken for paper.
+    """
+    paper = x <= otsu(x)
+    residual = median3(remove_lighting(x, paper))
+    low = residual[paper] if paper.float().mean() >= 0.05 else residual[residual <= residual.quantile(0.05)]
     noise = 1.4826 * (low - low.median()).abs().median().item() + 1e-3
-    threshold = low.median().item() + max(5 * noise, 0.15 * (residual.max().item() - low.median().item()))
+    span = residual.max().item() - low.median().item()
+    # 5 noise widths above the paper, but never above half the ink's height: in a tight crop the "paper" is mostly
+    # the strokes' grey fringe, whose spread is no noise
+    threshold = low.median().item() + min(max(5 * noise, 0.15 * span), 0.5 * span)
     ink = residual[residual > threshold]
     if ink.numel() < 4 or residual.max().item() - low.median().item() < 0.08:
         raise NotADigit("no ink found (blank after preprocessing)")
@@ -131,13 +156,29 @@ def drop_specks(ink: torch.Tensor, keep: float = 0.1, grid: int = 64) -> torch.T
 def to_mnist(gray: torch.Tensor, invert: str = "auto", keep_28x28: bool = True) -> torch.Tensor:
     """A (H, W) grayscale image in [0, 1] → a (1, 28, 28) uint8 MNIST-like digit.
 
-    `invert`: "auto" inverts when the paper is light (dark ink), "true"/"false" force it. An image that is
-    already 28×28 is kept as it is (after inversion) when `keep_28x28`, so MNIST-format files round-trip.
+    `invert`: "auto" inverts when the paper is light (dark ink), "true"/"false" force it; when the border cannot
+    tell (a tight crop: the digit touches it, and a bold one may hold more ink than paper), both readings are
+    prepared and the one the shipped digit network recognises more confidently is kept. An image that is already 28×28 is kept as it is (after
+    inversion) when `keep_28x28`, so MNIST-format files round-trip.
     """
-    if invert == "true" or (invert == "auto" and paper_is_light(gray)):
+    light_paper = {"true": True, "false": False}.get(invert, paper_is_light(gray))
+    if light_paper is None:
+        readings = []
+        for candidate in (1 - gray, gray):
+            try:
+                readings.append(to_mnist(candidate, "false", keep_28x28))
+            except NotADigit:
+                continue
+        if not readings:
+            raise NotADigit("no ink found (blank after preprocessing)")
+        return max(readings, key=confidence)
+    if light_paper:
         gray = 1 - gray
     if keep_28x28 and gray.shape == (FIELD, FIELD):
         return (gray * 255).round().to(torch.uint8)[None]
+    if max(gray.shape) < SMALL:  # a small scan: enlarge it first, so the 3×3 cleaning does not erase its strokes
+        factor = -(-SMALL // max(gray.shape))
+        gray = resize(gray[None], [gray.shape[0] * factor, gray.shape[1] * factor], antialias=False)[0].clamp(0, 1)
     ink = extract_ink(gray)
     ink = drop_specks(ink)
     rows, cols = (ink > 0).any(1).nonzero().flatten(), (ink > 0).any(0).nonzero().flatten()
@@ -148,6 +189,20 @@ def to_mnist(gray: torch.Tensor, invert: str = "auto", keep_28x28: bool = True) 
     if digit.sum() == 0:
         raise NotADigit("no ink found (blank after preprocessing)")
     return (centre_in_field(digit) * 255).round().to(torch.uint8)[None]
+
+
+@functools.lru_cache(maxsize=1)
+def digit_network() -> torch.nn.Module:
+    """The shipped digit network (ganaug/assets/digit_features.pt), loaded once."""
+    from ganaug.quality import DigitFeatures
+
+    return DigitFeatures.load().cnn
+
+
+def confidence(digit: torch.Tensor) -> float:
+    """How sure the shipped digit network is of its reading of a prepared (1, 28, 28) uint8 digit."""
+    with torch.no_grad():
+        return digit_network()(digit[None].float() / 255).softmax(1).max().item()
 
 
 def prepare_file(path: Path, invert: str = "auto", keep_28x28: bool = True) -> torch.Tensor:
