@@ -2,8 +2,9 @@
 # Generated digits against the best classic augmentation (elastic distortion), 5 seeds, the whole held-out set.
 #   benchmarks/fakes_that_teach.sh choose    built-in data, 30 per class: baseline, classic, and the approaches
 #                                            (prototyped on seed 0 first; all at augment.ratio=1)
-#   benchmarks/fakes_that_teach.sh confirm   the best approach on data no setting was chosen on: built-in at
-#                                            10 per class, and the held-out photo folder of benchmarks/pretraining.sh
+#   benchmarks/fakes_that_teach.sh confirm   the chosen approach on data no setting was chosen on: built-in at
+#                                            10 per class
+#   benchmarks/fakes_that_teach.sh photos    the same on the held-out photo folder of benchmarks/pretraining.sh
 # One run after the other; runs that share seed, data and GAN share one trained GAN; rerunning skips finished
 # runs. THREADS=1 leaves a core for something else (never time a run beside another). Then, for each folder:
 #   python -m ganaug.report outputs/multirun/teach/<part> --out docs/report_teach_<part>
@@ -23,9 +24,11 @@ case "${1:-}" in
   confirm)
     train data.n_per_class=10 experiment=baseline,classic hydra.sweep.dir=$M/n10
     train data.n_per_class=10 experiment=augmented_classic gan=dagan hydra.sweep.dir=$M/n10
+    ;;
+  photos)
     [ -d outputs/folders/photos ] || "$PY" benchmarks/photo_folder.py outputs/folders/photos --per-class 80 --seed 7 --held-out
     train data=folder data.root=outputs/folders/photos data.n_per_class=30 data.test_fraction=0.6 \
       experiment=baseline,classic,augmented_classic gan=dagan hydra.sweep.dir=$M/photos
     ;;
-  *) echo "usage: $0 choose|confirm" >&2; exit 2 ;;
+  *) echo "usage: $0 choose|confirm|photos" >&2; exit 2 ;;
 esac

@@ -190,7 +190,8 @@ def plot(rows: list[dict], out: Path) -> None:
             ax.axhline(100 * r["test_mean"], linestyle="--", color="gray" if r["experiment"] == "baseline" else "black")
             ax.annotate(label(r), (0, 100 * r["test_mean"]), xycoords=("axes fraction", "data"), fontsize=7)
     ax.set(xlabel="fakes per real image (augment.ratio)", ylabel="held-out test accuracy %")
-    ax.legend(fontsize=8)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8)
     fig.tight_layout()
     atomic_write(out / "accuracy_vs_ratio.png", lambda tmp: fig.savefig(tmp, format="png", dpi=120))
     plt.close(fig)
@@ -200,7 +201,8 @@ def plot(rows: list[dict], out: Path) -> None:
         epochs, accs = zip(*r["curve"]) if r["curve"] else ((), ())
         ax.plot(epochs, [100 * a for a in accs], label=label(r))
     ax.set(xlabel="epoch", ylabel="held-out test accuracy %")
-    ax.legend(fontsize=7)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7)
     fig.tight_layout()
     atomic_write(out / "curves.png", lambda tmp: fig.savefig(tmp, format="png", dpi=120))
     plt.close(fig)

@@ -88,3 +88,25 @@ def test_an_unlabelled_image_below_the_confidence_threshold_adds_no_loss():
     batch = [torch.cat(parts) for parts in zip(real, fakes)]
     labelled_only = classifier.training_step(real, 0)
     assert classifier.training_step(batch, 0).item() == pytest.approx(labelled_only.item() + both, rel=1e-4)
+
+
+def test_soft_labels_are_the_teachers_probabilities(make_cfg, tmp_path, monkeypatch):
+    from ganaug import generator_stage
+
+    class Teacher(torch.nn.Module):
+        def forward(self, x):
+            return torch.stack([x.flatten(1).mean(1) * k for k in range(10)], dim=1)
+
+    calls = []
+    monkeypatch.setattr(generator_stage, "side_classifier", lambda *args, **kwargs: (calls.append(args[6]), (Teacher(), 0.5))[1])
+    cfg = make_cfg("experiment=augmented", "augment.fake_labels=soft")
+    dm = BuiltinDigits(n_per_class=2)
+    dm.setup()
+    fakes, labels = torch.rand(6, 1, 28, 28), torch.arange(6)
+    probs, measures = generator_stage.training_targets(cfg, fakes, labels, dm, tmp_path)
+    assert calls == ["teacher"]
+    assert torch.allclose(probs.sum(1), torch.ones(6)) and torch.allclose(probs, Teacher()(fakes).softmax(1))
+    assert measures["teacher_test_acc"] == 0.5 and 0 <= measures["teacher_agreement"] <= 1
+    hard, _ = generator_stage.training_targets(make_cfg("augment.fake_labels=hard"), fakes, labels, dm, tmp_path)
+    none, _ = generator_stage.training_targets(make_cfg("augment.fake_labels=none"), fakes, labels, dm, tmp_path)
+    assert torch.equal(hard, labels) and none is None

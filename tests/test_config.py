@@ -44,6 +44,16 @@ def test_default_experiment_is_augmented(make_cfg):
         ("data.root=/x data.test_fraction=1.5", "data.test_fraction"),
         ("data.root=/x data.skip_bad=sometimes", "data.skip_bad"),
         ("", "data.root"),
+        ("augment.fake_labels=maybe", "augment.fake_labels"),
+        ("augment.confidence=1.5", "augment.confidence"),
+        ("augment.unlabelled_weight=-1", "augment.unlabelled_weight"),
+        ("augment.elastic=often", "augment.elastic"),
+        ("augment.random_affine=1", "augment.random_affine"),
+        ("augment.distortion.sigma=0", "augment.distortion.sigma"),
+        ("gan.freeze_d_blocks=3", "gan.freeze_d_blocks"),
+        ("gan.adapt_steps=0", "gan.adapt_steps"),
+        ("classifier.freeze=yes", "classifier.freeze"),
+        ("pretrain=builtin pretrain.gan_steps=0", "pretrain.gan_steps"),
     ],
 )
 def test_bad_values_name_the_key_and_what_is_allowed(make_cfg, override, key):
