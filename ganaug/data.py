@@ -32,6 +32,8 @@ class Split:
     test_y: torch.Tensor
     class_names: list[str]
     skipped: list[str] = field(default_factory=list)  # "file: reason" for every unusable input file
+    pool_files: list[str] = field(default_factory=list)  # the file of each pool / test image, for sources that have files
+    test_files: list[str] = field(default_factory=list)
 
 
 def read_idx(path: Path) -> np.ndarray:
@@ -152,6 +154,8 @@ class DigitsDataModule(pl.LightningDataModule):
         if self.test_per_class is not None:
             self.test_index = per_class_subset(split.test_y, self.test_per_class, self.seed, f"{self.name} test set", names)
         self.train_x, self.train_y = split.pool_x[self.train_index].float() / 255, split.pool_y[self.train_index]
+        self.train_files = [split.pool_files[i] for i in self.train_index.tolist()] if split.pool_files else []
+        self.test_files = [split.test_files[i] for i in self.test_index.tolist()] if split.test_files else []
         self.test_x, self.test_y = split.test_x[self.test_index].float() / 255, split.test_y[self.test_index]
 
     @property

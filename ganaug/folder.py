@@ -80,6 +80,9 @@ def fingerprint(files: dict[str, dict[str, list[Path]]], options: tuple) -> str:
     return digest.hexdigest()[:16]
 
 
+CACHE_FORMAT = 2  # raise when what a preprocessed-image cache entry holds changes (2: the files' names)
+
+
 class FolderDigits(DigitsDataModule):
     """Digits from a folder of the user's images, each turned into an MNIST-like 28×28 digit (`ganaug.preprocess`)."""
 
@@ -105,14 +108,15 @@ class FolderDigits(DigitsDataModule):
 
     def decode(self, files: dict[str, dict[str, list[Path]]]) -> dict:
         """Preprocess every file: per split the images and labels, and the files that were skipped, with why."""
-        decoded: dict = {"skipped": []}
+        decoded: dict = {"skipped": [], "format": CACHE_FORMAT}
         for split, classes in files.items():
-            images, labels = [], []
+            images, labels, kept = [], [], []
             for label, paths in enumerate(classes.values()):
                 for path in paths:
                     try:
                         images.append(prepare_file(path, self.invert, self.keep_28x28))
                         labels.append(label)
+                        kept.append(shown(path))
                     except NotADigit as error:
                         if not self.skip_bad:
                             raise UserError(
@@ -120,7 +124,7 @@ class FolderDigits(DigitsDataModule):
                             ) from None
                         decoded["skipped"].append(f"{shown(path)}: {error}")
             decoded[split] = (torch.stack(images) if images else torch.empty(0, 1, 28, 28, dtype=torch.uint8),
-                              torch.tensor(labels, dtype=torch.long))
+                              torch.tensor(labels, dtype=torch.long), kept)
         return decoded
 
     def decode_cached(self, files: dict[str, dict[str, list[Path]]]) -> dict:
@@ -128,7 +132,8 @@ class FolderDigits(DigitsDataModule):
         if self.cache_dir is None:
             return self.decode(files)
         entry = self.cache_dir / f"{fingerprint(files, (self.invert, self.keep_28x28, self.skip_bad))}.pt"
-        cached = load_entry(entry, "preprocessed-image cache", lambda saved: isinstance(saved, dict) and "skipped" in saved)
+        cached = load_entry(entry, "preprocessed-image cache",
+                            lambda saved: isinstance(saved, dict) and saved.get("format") == CACHE_FORMAT)
         if cached is not None:
             return cached
         decoded = self.decode(files)
@@ -164,7 +169,9 @@ class FolderDigits(DigitsDataModule):
         for skipped in decoded["skipped"]:
             log.warning("skipped %s", skipped)
         if "all" in decoded:
-            x, y = decoded["all"]
+            x, y, kept = decoded["all"]
             pool, test = self.stratified_split(x, y, names)
-            return Split(x[pool], y[pool], x[test], y[test], names, decoded["skipped"])
-        return Split(*decoded["train"], *decoded["test"], names, decoded["skipped"])
+            return Split(x[pool], y[pool], x[test], y[test], names, decoded["skipped"],
+                         [kept[i] for i in pool.tolist()], [kept[i] for i in test.tolist()])
+        (pool_x, pool_y, pool_files), (test_x, test_y, test_files) = decoded["train"], decoded["test"]
+        return Split(pool_x, pool_y, test_x, test_y, names, decoded["skipped"], pool_files, test_files)

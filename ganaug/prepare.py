@@ -16,6 +16,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig
 from torchvision.io import write_png
 
+from ganaug.checks import skipped_grid, suspects
 from ganaug.config import CONFIG_DIR, check_overrides, validate
 from ganaug.data import DigitsDataModule
 from ganaug.errors import exit_on_user_error
@@ -51,6 +52,14 @@ def main(cfg: DictConfig) -> None:
     print(counts_table(dm))
     if dm.skipped:
         print(f"skipped {len(dm.skipped)} file(s):", *dm.skipped, sep="\n  ")
+        if skipped_grid(dm, output_dir / "skipped.png"):
+            print(f"the skipped files that could be read, as they are on disk: {output_dir / 'skipped.png'}")
+    flagged = suspects(dm, output_dir / "check_these.png")
+    if flagged is None:
+        print("no label check: the classes are not the digits 0-9, which is all the shipped digit network knows")
+    elif flagged:
+        print(f"check these {len(flagged)} image(s), read confidently as another digit (nothing was moved):",
+              *flagged, f"drawn in {output_dir / 'check_these.png'}", sep="\n  ")
     save_grid(output_dir / "preview_train.png", dm.train_x, dm.train_y, dm.class_names)
     save_grid(output_dir / "preview_test.png", dm.test_x, dm.test_y, dm.class_names)
     print(f"previews: {output_dir / 'preview_train.png'} and preview_test.png")

@@ -44,6 +44,9 @@ class DigitFeatures(nn.Module):
     def classify(self, x: torch.Tensor) -> torch.Tensor:
         return logits_in_batches(self.cnn, x).argmax(1)
 
+    def probabilities(self, x: torch.Tensor) -> torch.Tensor:
+        return logits_in_batches(self.cnn, x.float()).softmax(1)
+
 
 def nearest(
     x: torch.Tensor, x_labels: torch.Tensor, ref: torch.Tensor, ref_labels: torch.Tensor

@@ -134,7 +134,7 @@ def test_preprocessing_is_cached_and_redone_when_a_file_changes(tmp_path, caplog
     first = folder(tmp_path / "d", test_fraction=0.34, cache_dir=str(cache))
     [entry] = list(cache.glob("*.pt"))
     cached = torch.load(entry, weights_only=True)
-    cached["all"] = (torch.zeros_like(cached["all"][0]), cached["all"][1])
+    cached["all"] = (torch.zeros_like(cached["all"][0]), *cached["all"][1:])
     torch.save(cached, entry)  # the next run reads the cache, not the files
     assert folder(tmp_path / "d", test_fraction=0.34, cache_dir=str(cache)).train_x.sum() == 0
     entry.write_bytes(b"damaged")

@@ -1,0 +1,61 @@
+"""ganaug.checks: mislabelled images are flagged for a person to look at, clean ones rarely; skipped files drawn."""
+import shutil
+
+import torch
+from PIL import Image
+
+from ganaug.checks import skipped_grid, suspects
+from ganaug.data import BuiltinDigits
+from ganaug.folder import FolderDigits
+from ganaug.prepare import export
+
+
+def exported(tmp_path, n_train: int, n_test: int) -> FolderDigits:
+    dm = BuiltinDigits(n_per_class=n_train, test_per_class=n_test, seed=2)
+    dm.setup()
+    export(dm, tmp_path / "digits")
+    return tmp_path / "digits"
+
+
+def test_planted_mislabels_are_all_flagged_and_named(tmp_path):
+    root = exported(tmp_path, 5, 5)
+    planted = []
+    for source, target in (("1", "7"), ("3", "8"), ("0", "6"), ("4", "9")):
+        image = sorted((root / "test" / source).glob("*.png"))[0]
+        shutil.move(image, root / "test" / target / image.name)
+        planted.append(f"{target}/{image.name}")
+    dm = FolderDigits(str(root), n_per_class=5)
+    dm.setup()
+    flagged = suspects(dm, tmp_path / "check_these.png")
+    for name in planted:
+        assert any(line.split(":")[0].endswith(name) for line in flagged), (name, flagged)
+    assert (tmp_path / "check_these.png").exists()
+
+
+def test_clean_held_out_digits_are_rarely_flagged(tmp_path):
+    root = exported(tmp_path, 1, 100)  # 1,000 held-out digits, which the digit network never trained on
+    dm = FolderDigits(str(root), n_per_class=1)
+    dm.setup()
+    flagged = suspects(dm, tmp_path / "check_these.png")
+    assert len(flagged) <= 10  # at most 1 %
+
+
+def test_non_digit_classes_are_not_checked(tmp_path):
+    root = exported(tmp_path, 2, 2)
+    for split in ("train", "test"):
+        for c in range(10):
+            (root / split / str(c)).rename(root / split / f"class{c}")
+    dm = FolderDigits(str(root), n_per_class=2)
+    dm.setup()
+    assert suspects(dm, tmp_path / "check_these.png") is None
+
+
+def test_skipped_files_that_decode_are_drawn(tmp_path):
+    root = exported(tmp_path, 2, 2)
+    Image.new("L", (40, 40), 255).save(root / "train" / "3" / "blank.png")  # no ink: skipped
+    (root / "train" / "4" / "notes.png").write_text("not an image")  # unreadable: skipped, not drawn
+    dm = FolderDigits(str(root), n_per_class=2)
+    dm.setup()
+    assert len(dm.skipped) == 2
+    assert skipped_grid(dm, tmp_path / "skipped.png") == 1 and (tmp_path / "skipped.png").exists()
+    assert torch.equal(torch.tensor(dm.train_y.bincount().tolist()), torch.full((10,), 2))
