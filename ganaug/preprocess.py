@@ -25,14 +25,14 @@ class NotADigit(ValueError):
     """An image file that cannot be used: unreadable, or no ink found on it."""
 
 
-def read_gray(path: Path) -> torch.Tensor:
-    """Decode any Pillow-readable image into a (H, W) float tensor in [0, 1], upright, at most WORK_SIZE px.
+def read_gray(path: Path, max_size: int = WORK_SIZE) -> torch.Tensor:
+    """Decode any Pillow-readable image into a (H, W) float tensor in [0, 1], upright, at most `max_size` px.
 
     Handles EXIF rotation, palette and alpha (flattened onto white paper), and 16-bit grayscale.
     """
     try:
         with Image.open(path) as image:
-            image.draft("L", (WORK_SIZE, WORK_SIZE))  # JPEG: decode at a reduced size, much faster for photos
+            image.draft("L", (max_size, max_size))  # JPEG: decode at a reduced size, much faster for photos
             image = ImageOps.exif_transpose(image)
             image.load()
     except Exception as error:  # Pillow raises many types for non-images and truncated files
@@ -47,7 +47,7 @@ def read_gray(path: Path) -> torch.Tensor:
             image = Image.alpha_composite(paper, image)
         array = np.asarray(image.convert("L"), dtype=np.float32) / 255.0
     gray = torch.from_numpy(array.copy()).clamp(0, 1)
-    scale = WORK_SIZE / max(gray.shape)
+    scale = max_size / max(gray.shape)
     if scale < 1:
         size = [max(1, round(gray.shape[0] * scale)), max(1, round(gray.shape[1] * scale))]
         gray = resize(gray[None], size, antialias=True)[0]

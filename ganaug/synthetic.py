@@ -5,7 +5,7 @@ from pathlib import Path
 
 import torch
 from PIL import Image
-from torchvision.transforms.functional import resize
+from torchvision.transforms.functional import perspective, resize, rotate
 
 from ganaug.data import BuiltinDigits
 
@@ -42,3 +42,36 @@ def photo_folder(root: Path, per_class: int, seed: int = 0, held_out: bool = Fal
         (root / str(label)).mkdir(parents=True, exist_ok=True)
         photo(digit, seed=i).save(root / str(label) / f"{i:03d}.jpg", quality=85)
     return digits, y
+
+
+def sheet_photo(digits: torch.Tensor, rows: int, cols: int, ruled: bool, seed: int = 0, cell: int = 60) -> Image.Image:
+    """A photo of a sheet with `digits` ((rows*cols, 1, 28, 28) uint8, light on black, row by row) written in a
+    rows × cols grid (ruled or blank), dark ink on white, on a darker table: turned a few degrees, seen at a slant,
+    unevenly lit and noisy."""
+    g = torch.Generator().manual_seed(seed)
+    margin = cell
+    h, w = rows * cell + 2 * margin, cols * cell + 2 * margin
+    page = torch.ones(h, w)
+    for i, digit in enumerate(digits):
+        r, c = divmod(i, cols)
+        ink = resize(digit.float()[None] / 255, [40, 40], antialias=True)[0].clamp(0, 1)
+        dy, dx = torch.randint(-4, 5, (2,), generator=g).tolist()
+        top, left = margin + r * cell + 10 + dy, margin + c * cell + 10 + dx
+        page[top : top + 40, left : left + 40] = torch.minimum(page[top : top + 40, left : left + 40], 1 - 0.85 * ink)
+    if ruled:
+        for k in range(rows + 1):
+            page[margin + k * cell - 1 : margin + k * cell + 1, margin : w - margin] = 0.45
+        for k in range(cols + 1):
+            page[margin : h - margin, margin + k * cell - 1 : margin + k * cell + 1] = 0.45
+    table = torch.full((h + 2 * margin, w + 2 * margin), 0.3)
+    table[margin : margin + h, margin : margin + w] = page
+    H, W = table.shape
+    angle = float(torch.empty(1).uniform_(-4, 4, generator=g))
+    slant = [[int(x) for x in torch.randint(0, margin // 2, (2,), generator=g)] for _ in range(4)]
+    corners = [[0, 0], [W - 1, 0], [W - 1, H - 1], [0, H - 1]]
+    moved = [[x + (s[0] if x == 0 else -s[0]), y + (s[1] if y == 0 else -s[1])] for (x, y), s in zip(corners, slant)]
+    table = rotate(table[None], angle, fill=[0.3])
+    table = perspective(table, corners, moved, fill=[0.3])[0]
+    v, u = torch.meshgrid(torch.linspace(0, 1, H), torch.linspace(0, 1, W), indexing="ij")
+    lit = table * (1 - 0.25 * u * v) + 0.02 * torch.randn(H, W, generator=g)
+    return Image.fromarray((lit.clamp(0, 1) * 255).round().byte().numpy()).convert("RGB")

@@ -7,7 +7,7 @@ from PIL import Image
 from ganaug.checks import skipped_grid, suspects
 from ganaug.data import BuiltinDigits
 from ganaug.folder import FolderDigits
-from ganaug.prepare import export
+from ganaug.preparation import export
 
 
 def exported(tmp_path, n_train: int, n_test: int) -> FolderDigits:

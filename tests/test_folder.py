@@ -13,7 +13,7 @@ from PIL import Image
 from ganaug.data import BuiltinDigits, MNISTDigits, load_builtin
 from ganaug.errors import UserError
 from ganaug.folder import FolderDigits
-from ganaug.prepare import export
+from ganaug.preparation import export
 from ganaug.pipeline import run
 
 from ganaug.synthetic import photo_folder

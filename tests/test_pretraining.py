@@ -10,7 +10,7 @@ from ganaug.classifier_stage import build
 from ganaug.errors import UserError
 from ganaug.gan import GAN
 from ganaug.pipeline import run
-from ganaug.prepare import export
+from ganaug.preparation import export
 from ganaug.data import BuiltinDigits
 
 TINY = ["pretrain=builtin", "pretrain.classifier_epochs=1", "pretrain.gan_steps=2", "gan.adapt_steps=2"]
