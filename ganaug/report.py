@@ -18,7 +18,7 @@ PAPER_EPOCHS = (20, 80, 140, 220, 300)
 GAN_COLUMNS = ("diversity_min", "label_fidelity", "near_copy_rate", "fid", "cas")
 # Overrides that are already columns of the report, or that only identify the run.
 _KNOWN = {"experiment", "seed", "augment.ratio", "augment.fake_labels", "data.n_per_class", "data", "hydra.sweep.dir",
-          "paths.root"}
+          "paths.root", "threads"}
 
 
 def find_runs(dirs: list[Path]) -> tuple[list[dict], list[tuple[Path, str]]]:
