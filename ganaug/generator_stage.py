@@ -21,7 +21,7 @@ from ganaug.grids import save_grid
 from ganaug.networks import logits_in_batches
 from ganaug.quality import DigitFeatures, gan_quality, nearest_pairs, source_distance
 from ganaug.selection import best_of
-from ganaug.trainers import checkpointing, make_trainer
+from ganaug.trainers import PhaseTimer, checkpointing, make_trainer
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +135,7 @@ def gan_measures(cfg: DictConfig, gan: GAN, fakes: torch.Tensor, labels: torch.T
 
 
 def run_generator_stage(cfg: DictConfig, dm: DigitsDataModule, output_dir: Path, board: SummaryWriter,
-                        timer) -> dict:
+                        timer: PhaseTimer) -> dict:
     """Train or load the GAN, add its fakes to `dm`, save its grids; its results for metrics.json."""
     with timer("gan"):
         gan, entry, cached = fit_or_load_gan(cfg, dm, output_dir)
