@@ -127,7 +127,8 @@ def gan_measures(cfg: DictConfig, gan: GAN, fakes: torch.Tensor, labels: torch.T
     if isinstance(gan, DAGAN):  # fresh fakes for the labels, each beside the real image it was drawn from
         sources = gan.sources_x[gan.source_index(labels, cfg.seed)].cpu()
         quality["source_distance"] = source_distance(gan.sample(labels, seed=cfg.seed), sources, dm.train_x, dm.train_y)
-    if cfg.gan.cas_epochs:  # CAS: a classifier trained on as many fakes as there are real images, tested on real ones
+    if cfg.gan.cas_epochs:  # CAS (Ravuri & Vinyals 2019): a classifier trained on as many fakes as there are real
+        # images, tested on the held-out real ones; off-label or collapsed fakes score low
         cas_labels = fake_labels(dm.train_y, dm.num_classes, 1.0)
         cas_fakes = gan.sample(cas_labels, seed=cfg.seed + 2)
         _, quality["cas"] = side_classifier(cfg, dm, cas_fakes, cas_labels, cfg.gan.cas_epochs, output_dir, "cas")

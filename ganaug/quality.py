@@ -12,11 +12,9 @@ from pathlib import Path
 
 import torch
 from torch import nn
-from torchmetrics.functional.classification import multiclass_accuracy
 from torchmetrics.image.fid import FrechetInceptionDistance
 from torchmetrics.image.kid import KernelInceptionDistance
 
-from ganaug.classifier import Classifier
 from ganaug.metrics import diversity_ratios
 from ganaug.networks import CNN, logits_in_batches
 
@@ -119,16 +117,6 @@ def gan_quality(
         "near_copy_rate": copies,
         "near_copy_threshold": threshold,
     }
-
-
-def classification_accuracy_score(classifier: Classifier, test_x: torch.Tensor, test_y: torch.Tensor) -> float:
-    """CAS (Ravuri & Vinyals 2019): held-out accuracy of a classifier trained on fakes only.
-
-    Fakes that carry what real digits of their class look like score near a real-data classifier;
-    pretty but off-label or collapsed fakes score low.
-    """
-    predicted = logits_in_batches(classifier.eval(), test_x).argmax(1)
-    return multiclass_accuracy(predicted, test_y, classifier.hparams.num_classes, average="micro").item()
 
 
 def source_distance(fakes: torch.Tensor, sources: torch.Tensor, train_x: torch.Tensor, train_y: torch.Tensor) -> float:
