@@ -36,7 +36,7 @@ def skipped_grid(dm: DigitsDataModule, out: Path) -> int:
     were on disk; returns how many."""
     images, labels = [], []
     for entry in dm.skipped:
-        path = Path(entry.rsplit(": ", 1)[0])
+        path = Path(entry.split(": ", 1)[0])  # "file: reason", the reason may hold ": " too
         label = dm.class_names.index(path.parent.name) if path.parent.name in dm.class_names else None
         try:
             gray = read_gray(path)
