@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Generated digits against the best classic augmentation (elastic distortion), 5 seeds, the whole held-out set.
-#   benchmarks/fakes_that_teach.sh choose    built-in data, 30 per class: baseline, classic, and the approaches
-#                                            (prototyped on seed 0 first; all at augment.ratio=1)
+#   benchmarks/fakes_that_teach.sh choose    built-in data, 30 per class: baseline, classic, and each approach
+#                                            (gan=dcgan|dagan x fake_labels=hard|soft|none) with and without
+#                                            classic augmentation (all at augment.ratio=1)
 #   benchmarks/fakes_that_teach.sh confirm   the chosen approach on data no setting was chosen on: built-in at
 #                                            10 per class
 #   benchmarks/fakes_that_teach.sh photos    the same on the held-out photo folder of benchmarks/pretraining.sh
@@ -20,6 +21,10 @@ case "${1:-}" in
     train experiment=augmented_classic gan=dcgan augment.fake_labels=soft hydra.sweep.dir=$M/n30
     train experiment=augmented,augmented_classic gan=dagan augment.fake_labels=hard hydra.sweep.dir=$M/n30
     train experiment=augmented_classic gan=dagan augment.fake_labels=soft hydra.sweep.dir=$M/n30
+    train experiment=augmented gan=dagan augment.fake_labels=soft hydra.sweep.dir=$M/n30
+    train experiment=augmented,augmented_classic gan=dagan,dcgan augment.fake_labels=none hydra.sweep.dir=$M/n30
+    train experiment=augmented,augmented_classic gan=dcgan augment.fake_labels=hard hydra.sweep.dir=$M/n30
+    train experiment=augmented gan=dcgan augment.fake_labels=soft hydra.sweep.dir=$M/n30
     ;;
   confirm)
     train data.n_per_class=10 experiment=baseline,classic hydra.sweep.dir=$M/n10

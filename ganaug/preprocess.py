@@ -5,7 +5,6 @@ ratio, and place the result in 28×28 with its centre of mass at the centre.
 """
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import numpy as np
@@ -65,15 +64,34 @@ def otsu(gray: torch.Tensor, bins: int = 64) -> float:
     return levels[int(between[:-1].argmax())].item() + 0.5 / bins
 
 
-def paper_is_light(gray: torch.Tensor) -> bool | None:
-    """Whether the paper is the light side of the image's two grey-level classes (Otsu): the class that holds at
-    least 3/4 of the outer border. None when the border is mixed — a digit cropped tightly touches it."""
+def paper_is_light(gray: torch.Tensor) -> bool:
+    """Whether the paper is the light side of the image's two grey-level classes (Otsu).
+
+    The paper is the class that holds at least 3/4 of the outer border (in a photo, shadows and a digit broken by
+    the threshold make connectivity unreliable, the border is not). When the border is mixed (a tight crop: the digit
+    touches every edge, and a bold one may cover most of the image), the ink is the class that hangs together as one
+    stroke: a stroke running from edge to edge cuts the paper into pieces, the paper does not cut the ink.
+    """
     light = gray > otsu(gray)
     h, w = gray.shape
     b = max(1, min(h, w) // 20)
     border = torch.cat([light[:b].flatten(), light[-b:].flatten(), light[:, :b].flatten(), light[:, -b:].flatten()])
     share = border.float().mean().item()
-    return share >= 0.75 if abs(share - 0.5) >= 0.25 else None
+    if abs(share - 0.5) >= 0.25:
+        return share > 0.5
+    # ink counted 8-connected and paper 4-connected, so that a thin diagonal stroke still cuts the paper
+    dark_is_ink = largest_share(~light, diagonal=True) - largest_share(light, diagonal=False)
+    light_is_ink = largest_share(light, diagonal=True) - largest_share(~light, diagonal=False)
+    if abs(dark_is_ink - light_is_ink) >= 0.1:
+        return dark_is_ink > light_is_ink
+    return share > 0.5  # neither hangs together much better (a photo's broken strokes): the border's majority
+
+
+def largest_share(mask: torch.Tensor, diagonal: bool) -> float:
+    """The share of a (H, W) bool mask's pixels that lie in its largest connected region."""
+    sizes = torch.bincount(connected_components(mask, diagonal).flatten())[1:]
+    sizes = sizes[sizes > 0]
+    return (sizes.max() / sizes.sum()).item() if sizes.numel() else 0.0
 
 
 def median3(x: torch.Tensor) -> torch.Tensor:
@@ -95,6 +113,13 @@ def remove_lighting(x: torch.Tensor, paper: torch.Tensor) -> torch.Tensor:
     return x - (basis @ coefficients).view(h, w)
 
 
+def away_from_ink(paper: torch.Tensor) -> torch.Tensor:
+    """The paper pixels with no ink within a few pixels (1/32 of the image's longer side): the strokes' grey fringe,
+    which a tight crop is largely made of, is left out of the paper's level and noise."""
+    r = max(1, max(paper.shape) // 32)
+    return -F.max_pool2d(-paper.float()[None, None], 2 * r + 1, 1, r)[0, 0] > 0
+
+
 def extract_ink(x: torch.Tensor) -> torch.Tensor:
     """Light-on-dark (H, W) image → ink strength in [0, 1] on an exactly black background.
 
@@ -102,7 +127,8 @@ def extract_ink(x: torch.Tensor) -> torch.Tensor:
     """
     paper = x <= otsu(x)
     residual = median3(remove_lighting(x, paper))
-    low = residual[paper] if paper.float().mean() >= 0.05 else residual[residual <= residual.quantile(0.05)]
+    clear = away_from_ink(paper)
+    low = residual[clear] if clear.float().mean() >= 0.02 else residual[residual <= residual.quantile(0.05)]
     noise = 1.4826 * (low - low.median()).abs().median().item() + 1e-3
     span = residual.max().item() - low.median().item()
     # 5 noise widths above the paper, but never above half the ink's height: in a tight crop the "paper" is mostly
@@ -113,6 +139,15 @@ def extract_ink(x: torch.Tensor) -> torch.Tensor:
         raise NotADigit("no ink found (blank after preprocessing)")
     top = ink.quantile(0.9).item()
     return ((residual - threshold) / max(top - threshold, 1e-3)).clamp(0, 1)
+
+
+def enlarged(gray: torch.Tensor) -> torch.Tensor:
+    """A small scan enlarged (bilinear, whole factor) to at least SMALL px, so that 3×3 cleaning does not erase its
+    strokes and a tiny binary digit's diagonal steps join up; larger images as they are."""
+    if max(gray.shape) >= SMALL:
+        return gray
+    factor = -(-SMALL // max(gray.shape))
+    return resize(gray[None], [gray.shape[0] * factor, gray.shape[1] * factor], antialias=False)[0].clamp(0, 1)
 
 
 def centre_in_field(digit: torch.Tensor) -> torch.Tensor:
@@ -128,11 +163,16 @@ def centre_in_field(digit: torch.Tensor) -> torch.Tensor:
     return field
 
 
-def connected_components(mask: torch.Tensor) -> torch.Tensor:
-    """Label the 8-connected regions of a (H, W) bool mask: 0 outside, one positive id per region."""
+def connected_components(mask: torch.Tensor, diagonal: bool = True) -> torch.Tensor:
+    """Label the 8-connected (`diagonal`) or 4-connected regions of a (H, W) bool mask: 0 outside, one positive id
+    per region."""
     ids = torch.arange(1, mask.numel() + 1, dtype=torch.float32).view_as(mask) * mask
     while True:  # every pixel takes the largest id around it until each region carries one id
-        grown = F.max_pool2d(ids[None, None], 3, 1, 1)[0, 0] * mask
+        if diagonal:
+            grown = F.max_pool2d(ids[None, None], 3, 1, 1)[0, 0] * mask
+        else:
+            rows, cols = F.max_pool2d(ids[None, None], (3, 1), 1, (1, 0)), F.max_pool2d(ids[None, None], (1, 3), 1, (0, 1))
+            grown = torch.maximum(rows, cols)[0, 0] * mask
         if torch.equal(grown, ids):
             return ids.long()
         ids = grown
@@ -156,31 +196,17 @@ def drop_specks(ink: torch.Tensor, keep: float = 0.1, grid: int = 64) -> torch.T
 def to_mnist(gray: torch.Tensor, invert: str = "auto", keep_28x28: bool = True) -> torch.Tensor:
     """A (H, W) grayscale image in [0, 1] → a (1, 28, 28) uint8 MNIST-like digit.
 
-    `invert`: "auto" inverts when the paper is light (dark ink), "true"/"false" force it; when the border cannot
-    tell (a tight crop: the digit touches it, and a bold one may hold more ink than paper), both readings are
-    prepared and the one the shipped digit network recognises more confidently is kept. An image that is already 28×28 is kept as it is (after
-    inversion) when `keep_28x28`, so MNIST-format files round-trip.
+    `invert`: "auto" inverts when the paper is light (dark ink), "true"/"false" force it. An image that is already
+    28×28 is kept as it is (after inversion) when `keep_28x28`, so MNIST-format files round-trip.
     """
-    light_paper = {"true": True, "false": False}.get(invert, paper_is_light(gray))
-    if light_paper is None:
-        readings = []
-        for candidate in (1 - gray, gray):
-            try:
-                readings.append(to_mnist(candidate, "false", keep_28x28))
-            except NotADigit:
-                continue
-        if not readings:
-            raise NotADigit("no ink found (blank after preprocessing)")
-        return max(readings, key=confidence)
+    light_paper = paper_is_light(enlarged(gray)) if invert == "auto" else invert == "true"
     if light_paper:
         gray = 1 - gray
     if keep_28x28 and gray.shape == (FIELD, FIELD):
         return (gray * 255).round().to(torch.uint8)[None]
-    if max(gray.shape) < SMALL:  # a small scan: enlarge it first, so the 3×3 cleaning does not erase its strokes
-        factor = -(-SMALL // max(gray.shape))
-        gray = resize(gray[None], [gray.shape[0] * factor, gray.shape[1] * factor], antialias=False)[0].clamp(0, 1)
-    ink = extract_ink(gray)
-    ink = drop_specks(ink)
+    if max(gray.shape) < SMALL:  # a pixel of paper around a small scan: strokes that touch its edges end there
+        gray = F.pad(gray, (1, 1, 1, 1), value=gray[gray <= otsu(gray)].median().item())
+    ink = drop_specks(extract_ink(enlarged(gray)))
     rows, cols = (ink > 0).any(1).nonzero().flatten(), (ink > 0).any(0).nonzero().flatten()
     crop = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
     scale = DIGIT_SIZE / max(crop.shape)
@@ -189,20 +215,6 @@ def to_mnist(gray: torch.Tensor, invert: str = "auto", keep_28x28: bool = True) 
     if digit.sum() == 0:
         raise NotADigit("no ink found (blank after preprocessing)")
     return (centre_in_field(digit) * 255).round().to(torch.uint8)[None]
-
-
-@functools.lru_cache(maxsize=1)
-def digit_network() -> torch.nn.Module:
-    """The shipped digit network (ganaug/assets/digit_features.pt), loaded once."""
-    from ganaug.quality import DigitFeatures
-
-    return DigitFeatures.load().cnn
-
-
-def confidence(digit: torch.Tensor) -> float:
-    """How sure the shipped digit network is of its reading of a prepared (1, 28, 28) uint8 digit."""
-    with torch.no_grad():
-        return digit_network()(digit[None].float() / 255).softmax(1).max().item()
 
 
 def prepare_file(path: Path, invert: str = "auto", keep_28x28: bool = True) -> torch.Tensor:

@@ -1,9 +1,12 @@
-"""Photo-like images of known built-in digits: for trying `data=folder` (benchmarks/photo_folder.py) and testing it."""
+"""Photo- and scan-like images of known built-in digits: for trying `data=folder` (benchmarks/photo_folder.py,
+benchmarks/scans.py) and testing it."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import torch
+import torch.nn.functional as F
 from PIL import Image
 from torchvision.transforms.functional import perspective, resize, rotate
 
@@ -75,3 +78,41 @@ def sheet_photo(digits: torch.Tensor, rows: int, cols: int, ruled: bool, seed: i
     v, u = torch.meshgrid(torch.linspace(0, 1, H), torch.linspace(0, 1, W), indexing="ij")
     lit = table * (1 - 0.25 * u * v) + 0.02 * torch.randn(H, W, generator=g)
     return Image.fromarray((lit.clamp(0, 1) * 255).round().byte().numpy()).convert("RGB")
+
+
+def tight(x: torch.Tensor) -> torch.Tensor:
+    """A (H, W) light-on-black digit cropped to its ink's bounding box: the digit touches every edge."""
+    rows, cols = (x > 0.1).any(1).nonzero().flatten(), (x > 0.1).any(0).nonzero().flatten()
+    return x[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+
+
+def bold(x: torch.Tensor) -> torch.Tensor:
+    """Strokes thickened by a pixel on every side: in a tight crop, ink covers most of the image."""
+    return F.max_pool2d(x[None, None], 3, 1, 1)[0, 0]
+
+
+def square(x: torch.Tensor, size: int, binary: bool) -> torch.Tensor:
+    """Stretched to size × size (filling the frame, as small tightly cropped scans are), optionally binarised."""
+    out = resize(x[None], [size, size], antialias=True)[0].clamp(0, 1)
+    return (out > 0.4).float() if binary else out
+
+
+def doubled(x: torch.Tensor) -> torch.Tensor:
+    """At twice the size, keeping the aspect ratio."""
+    return resize(x[None], [2 * x.shape[0], 2 * x.shape[1]], antialias=True)[0].clamp(0, 1)
+
+
+def with_margin(x: torch.Tensor) -> torch.Tensor:
+    """The same image with a paper margin of a quarter of its size on every side."""
+    m = max(1, x.shape[0] // 4)
+    return F.pad(x, (m, m, m, m))
+
+
+# Hard scans of a (28, 28) light-on-black digit in [0, 1]: tight crops keep their aspect; the small scans are
+# stretched to fill the frame, as USPS's are
+SCANS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
+    "tight": lambda x: doubled(tight(x)),
+    "bold tight": lambda x: doubled(bold(tight(x))),
+    "16×16 binary": lambda x: square(tight(x), 16, binary=True),
+    "8×8 binary": lambda x: square(tight(x), 8, binary=True),
+}
