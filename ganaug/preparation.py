@@ -6,7 +6,7 @@ from pathlib import Path
 
 import torch
 from hydra.utils import instantiate
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 from torchvision.io import write_png
 
 from ganaug.checks import skipped_grid, suspects
@@ -61,14 +61,40 @@ def look_at_data(cfg: DictConfig, output_dir: Path) -> None:
         print(f"exported {len(dm.train_y)} training and {len(dm.test_y)} test images to {cfg.export}")
 
 
+SHEET_KEYS = ("out", "rows", "cols", "labels")
+
+
+def sheet_settings(cfg: DictConfig) -> dict:
+    """out, rows, cols and labels for cutting `cfg.sheet`: the command line's, else those in a YAML file beside the
+    photo (PHOTO.yaml, e.g. `rows: 10`, `cols: 10`, `labels: "0123456789"`)."""
+    settings = {}
+    beside = Path(cfg.sheet).with_suffix(".yaml")
+    if beside.is_file():
+        try:
+            settings = OmegaConf.to_container(OmegaConf.load(beside))
+        except Exception as error:  # the YAML parser's many error types
+            raise UserError(f"{beside}: not readable YAML ({type(error).__name__}); write lines like 'rows: 10'") from None
+        unknown = sorted(set(settings) - set(SHEET_KEYS)) if isinstance(settings, dict) else ["(not a mapping)"]
+        if unknown:
+            raise UserError(f"{beside}: {', '.join(map(str, unknown))} is not a sheet setting; use {', '.join(SHEET_KEYS)}")
+        if "labels" in settings and not isinstance(settings["labels"], str):
+            raise UserError(f"{beside}: labels must be text in quotes, e.g. labels: \"0123456789\"")
+    settings.update({key: cfg[key] for key in SHEET_KEYS if cfg[key] is not None})
+    missing = [key for key in SHEET_KEYS if settings.get(key) is None]
+    if missing:
+        raise UserError(f"sheet=PHOTO needs {' '.join(f'{k}=...' for k in missing)} (out=DIR rows=R cols=C labels=..., "
+                        f"on the command line or in {beside.name})")
+    rows, cols = settings["rows"], settings["cols"]
+    if not (isinstance(rows, int) and isinstance(cols, int) and rows >= 1 and cols >= 1):
+        raise UserError(f"rows={rows} cols={cols}: use whole numbers >= 1")
+    return settings
+
+
 def cut(cfg: DictConfig) -> None:
     """Cut the photographed sheet `cfg.sheet` into a folder of digits."""
     with exit_on_user_error("ganaug.prepare"):
-        missing = [key for key in ("out", "rows", "cols", "labels") if cfg[key] is None]
-        if missing:
-            raise UserError(f"sheet=PHOTO needs {' '.join(f'{k}=...' for k in missing)} (out=DIR rows=R cols=C labels=...)")
-        if not (isinstance(cfg.rows, int) and isinstance(cfg.cols, int) and cfg.rows >= 1 and cfg.cols >= 1):
-            raise UserError(f"rows={cfg.rows} cols={cfg.cols}: use whole numbers >= 1")
-        written, dropped = cut_sheet(Path(cfg.sheet), Path(cfg.out), cfg.rows, cfg.cols, str(cfg.labels))
-    print(f"wrote {written} digits to {cfg.out}/<label>/ ({dropped} empty cells dropped); "
-          f"check {Path(cfg.out) / (Path(cfg.sheet).stem + '_preview.png')}, then train with data=folder data.root={cfg.out}")
+        settings = sheet_settings(cfg)
+        out = Path(settings["out"])
+        written, dropped = cut_sheet(Path(cfg.sheet), out, settings["rows"], settings["cols"], str(settings["labels"]))
+    print(f"wrote {written} digits to {out}/<label>/ ({dropped} empty cells dropped); "
+          f"check {out / (Path(cfg.sheet).stem + '_preview.png')}, then train with data=folder data.root={out}")

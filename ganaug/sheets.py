@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import torch
+import torch.nn.functional as F
 from PIL import Image, ImageDraw
 from torchvision.transforms.functional import perspective, to_pil_image
 
@@ -75,6 +76,51 @@ def writing_area(sheet: torch.Tensor) -> tuple[int, int, int, int]:
     return int(r[0]) + margin, int(r[-1]) + margin + 1, int(c[0]) + margin, int(c[-1]) + margin + 1
 
 
+def without_lines(ink: torch.Tensor) -> torch.Tensor:
+    """A (H, W) ink mask without its ruled lines: the straight runs of ink longer than a third of the area."""
+    h, w = ink.shape
+    lines = torch.zeros_like(ink)
+    for length, horizontal in ((w // 3, True), (h // 3, False)):
+        size, pad = ((1, length | 1), (0, length // 2)) if horizontal else ((length | 1, 1), (length // 2, 0))
+        # thickened across first, so that a line still slightly tilted after straightening is one long run
+        across = ((5, 1), (2, 0)) if horizontal else ((1, 5), (0, 2))
+        thick = F.max_pool2d(ink.float()[None, None], across[0], 1, across[1])
+        opened = F.max_pool2d(-F.max_pool2d(-thick, size, 1, pad), size, 1, pad)[0, 0]
+        lines |= opened > 0
+    return ink & ~(F.max_pool2d(lines.float()[None, None], 5, 1, 2)[0, 0] > 0)
+
+
+def ink_bands(profile: torch.Tensor) -> list[tuple[int, int]]:
+    """The [start, end) runs where a projection of the writing holds ink, the specks' runs left out."""
+    on = (profile > 0).tolist() + [False]
+    runs, start = [], None
+    for i, inked in enumerate(on):
+        if inked and start is None:
+            start = i
+        elif not inked and start is not None:
+            runs.append((start, i))
+            start = None
+    longest = max((end - begin for begin, end in runs), default=0)
+    return [(begin, end) for begin, end in runs if end - begin >= 0.2 * longest]
+
+
+def check_grid(area: torch.Tensor, rows: int, cols: int) -> None:
+    """Raise a UserError when rows × cols does not fit the writing: a cell holding two rows (or columns) of digits,
+    or a row (column) of digits cut in two by a cell's edge."""
+    writing = without_lines(area < otsu(area))
+    for key, name, count, profile in (("rows", "row", rows, writing.sum(1)), ("cols", "column", cols, writing.sum(0))):
+        bands = ink_bands(profile)
+        size = len(profile) / count
+        cells = [int((begin + end) / 2 // size) for begin, end in bands]  # the cell holding each band's middle
+        cut = any(max(cell * size - begin, end - (cell + 1) * size) > 0.15 * size  # reaching far into a neighbour
+                  for (begin, end), cell in zip(bands, cells))
+        shared = len(set(cells)) < len(cells)
+        if cut or shared:
+            why = "a cell's edge cuts through digits" if cut else f"a cell holds two {name}s of digits"
+            raise UserError(f"{key}={count} does not fit the sheet ({why}): its digits stand in {len(bands)} {name}s; "
+                            f"give {key}={len(bands)}")
+
+
 def cut_sheet(photo: Path, out: Path, rows: int, cols: int, labels: str) -> tuple[int, int]:
     """Write each inked cell of the sheet in `photo` as OUT/<label>/<sheet>_<r>_<c>.png and OUT/<sheet>_preview.png
     (the writing area with the grid and each cell's label); returns (cells written, empty cells dropped)."""
@@ -86,6 +132,7 @@ def cut_sheet(photo: Path, out: Path, rows: int, cols: int, labels: str) -> tupl
     sheet = straighten(gray)
     top, bottom, left, right = writing_area(sheet)
     area = sheet[top:bottom, left:right]
+    check_grid(area, rows, cols)
     preview = to_pil_image(area).convert("RGB")
     draw = ImageDraw.Draw(preview)
     cell_h, cell_w = area.shape[0] / rows, area.shape[1] / cols

@@ -1,14 +1,17 @@
 """A photographed sheet of digits in a grid becomes a folder of digits that trains with data=folder."""
+import re
 import subprocess
 import sys
 
 import pytest
 import torch
+from omegaconf import OmegaConf
 
 from ganaug.data import BuiltinDigits
 from ganaug.errors import UserError
 from ganaug.folder import FolderDigits
 from ganaug.quality import DigitFeatures
+from ganaug.preparation import cut, sheet_settings
 from ganaug.sheets import cell_labels, cut_sheet
 from ganaug.synthetic import sheet_photo
 
@@ -60,6 +63,10 @@ def test_labels_per_row_column_or_cell():
         (["sheet=blank.png", "out=o", "rows=2", "cols=2", "labels=abc"], "labels='abc' has 3 characters"),
         (["sheet=blank.png", "out=o", "rows=2", "labels=ab"], "sheet=PHOTO needs cols=..."),
         (["sheet=blank.png", "out=o", "rows=2", "cols=2", "labels=ab"], "the sheet holds no ink"),
+        (["sheet=grid.png", "out=o", "rows=5", "cols=10", "labels=01234"],
+         "rows=5 does not fit the sheet (a cell holds two rows of digits): its digits stand in 10 rows; give rows=10"),
+        (["sheet=grid.png", "out=o"], "sheet=PHOTO needs rows=... cols=... labels=..."),
+        (["sheet=odd.png", "out=o"], "odd.yaml: columns is not a sheet setting; use out, rows, cols, labels"),
     ],
 )
 def test_bad_sheets_and_arguments_end_with_one_line(tmp_path, args, message):
@@ -67,8 +74,40 @@ def test_bad_sheets_and_arguments_end_with_one_line(tmp_path, args, message):
 
     (tmp_path / "notes.jpg").write_text("not an image")
     Image.new("L", (300, 200), 240).save(tmp_path / "blank.png")
+    if "grid" in args[0] or "odd" in args[0]:
+        sheet_photo(digits_by_row(), 10, 10, ruled=False, seed=1).save(tmp_path / args[0].removeprefix("sheet="))
+        (tmp_path / "odd.yaml").write_text("rows: 10\ncolumns: 10\n")
     result = subprocess.run([sys.executable, "-m", "ganaug.prepare", *args, f"paths.root={tmp_path}"], cwd=tmp_path,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("ganaug.prepare: error: ") and message in lines[0], result.stderr
+
+
+@pytest.mark.parametrize("rows, cols, message", [
+    (5, 10, "rows=5 does not fit the sheet (a cell holds two rows of digits): its digits stand in 10 rows; give rows=10"),
+    (9, 10, "rows=9 does not fit the sheet (a cell's edge cuts through digits)"),
+    (10, 20, "cols=20 does not fit the sheet (a cell's edge cuts through digits): its digits stand in 10 columns"),
+    (10, 1, "cols=1 does not fit the sheet (a cell holds two columns of digits)"),
+])
+def test_a_grid_that_does_not_fit_the_writing_is_refused(tmp_path, rows, cols, message):
+    photo = tmp_path / "sheet.jpg"
+    sheet_photo(digits_by_row(), 10, 10, ruled=True, seed=5).save(photo, quality=85)
+    with pytest.raises(UserError, match="^" + re.escape(message)):
+        cut_sheet(photo, tmp_path / "digits", rows, cols, "0" * rows)
+    assert not (tmp_path / "digits").exists()  # nothing written
+
+
+def test_rows_cols_and_labels_can_sit_in_a_yaml_beside_the_photo(tmp_path, capsys):
+    digits = digits_by_row()[:30]  # rows 0, 1, 2
+    sheet_photo(digits, 3, 10, ruled=False, seed=6).save(tmp_path / "mine.png")
+    (tmp_path / "mine.yaml").write_text('rows: 3\ncols: 10\nlabels: "012"\nout: ignored\n')
+    cut(OmegaConf.create({"sheet": str(tmp_path / "mine.png"), "out": str(tmp_path / "digits"), "rows": None,
+                          "cols": None, "labels": None}))  # the command line's out wins over the file's
+    assert sorted(p.name for p in (tmp_path / "digits").iterdir()) == ["0", "1", "2", "mine_preview.png"]
+    assert len(list((tmp_path / "digits" / "2").glob("mine_2_*.png"))) == 10
+    assert "wrote 30 digits" in capsys.readouterr().out
+    (tmp_path / "mine.yaml").write_text("rows: 3\ncols: 10\nlabels: 012\n")  # an unquoted number loses its 0
+    with pytest.raises(UserError, match=r'labels must be text in quotes, e\.g\. labels: "0123456789"$'):
+        sheet_settings(OmegaConf.create({"sheet": str(tmp_path / "mine.png"), "out": "o", "rows": None, "cols": None,
+                                         "labels": None}))
