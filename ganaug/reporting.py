@@ -32,8 +32,11 @@ def find_runs(dirs: list[Path]) -> tuple[list[dict], list[tuple[Path, str]]]:
                 continue
             overrides = OmegaConf.load(hydra_dir / "overrides.yaml") if (hydra_dir / "overrides.yaml").exists() else []
             pairs = (str(o).lstrip("+~").split("=", 1) for o in overrides)
-            metrics["swept"] = ",".join(f"{k}={v}" for k, v in sorted(pairs) if k not in _KNOWN)
-            metrics["fakes"] = f"{metrics.get('fake_labels') or 'hard'} labels" if results.used_generator(metrics) else ""
+            generated = results.used_generator(metrics)
+            # GAN settings swept over a real-only run too do not change it: left out, it pairs with the runs that used them
+            swept = [f"{k}={v}" for k, v in sorted(pairs) if k not in _KNOWN]
+            metrics["swept"] = ",".join(pair for pair in swept if generated or not pair.startswith(GAN_KEYS))
+            metrics["fakes"] = f"{metrics.get('fake_labels') or 'hard'} labels" if generated else ""
             complete.append(metrics)
     return complete, broken
 
@@ -42,6 +45,7 @@ def config_of(m: dict) -> tuple:
     return (m["experiment"], m["ratio"], m["n_per_class"], m["data"], m["swept"], m["fakes"])
 
 
+GAN_KEYS = ("gan=", "gan.")
 REFERENCES = ("baseline", "classic")  # each configuration is compared, seed by seed, with these
 
 
@@ -51,7 +55,7 @@ def reference_of(config: tuple, experiment: str) -> tuple:
     GAN and augmentation settings do not change a real-only run, so they are left out of the match.
     """
     _, _, n, data, swept, _ = config
-    kept = [pair for pair in swept.split(",") if pair and not pair.startswith(("gan=", "gan.", "augment."))]
+    kept = [pair for pair in swept.split(",") if pair and not pair.startswith((*GAN_KEYS, "augment."))]
     return (experiment, 0.0, n, data, ",".join(kept), "")
 
 

@@ -48,15 +48,18 @@ def test_report_rows_paired_difference_and_broken_runs(sweep, capsys):
     assert "82.00 ± 4.97" in capsys.readouterr().out
 
 
-def test_gan_settings_swept_on_their_own_still_pair_with_real_only_runs(tmp_path):
+@pytest.mark.parametrize("on_every_run", [False, True], ids=["swept on augmented runs", "swept on every run"])
+def test_gan_settings_swept_still_pair_with_real_only_runs(tmp_path, on_every_run):
+    """A GAN setting does not change a real-only run, whether the sweep passed it to it or not."""
     for seed, (base, aug) in enumerate([(0.80, 0.83), (0.82, 0.81)]):
         fake_run(tmp_path, "baseline", seed, base)
-        fake_run(tmp_path, "augmented", seed, aug, ratio=1.0)
-        overrides = tmp_path / f"experiment=augmented,ratio=1.0,seed={seed}" / ".hydra" / "overrides.yaml"
-        overrides.write_text(overrides.read_text() + "- gan.module.mode_seeking=0.5\n")
+        fake_run(tmp_path, "augmented", seed, aug, ratio=1.0, n_fake=300)
+        for run in ("augmented,ratio=1.0", "baseline,ratio=0.0") if on_every_run else ("augmented,ratio=1.0",):
+            overrides = tmp_path / f"experiment={run},seed={seed}" / ".hydra" / "overrides.yaml"
+            overrides.write_text(overrides.read_text() + "- gan=dagan\n- gan.module.mode_seeking=0.5\n")
     main([str(tmp_path)])
     rows = {r["experiment"]: r for r in csv.DictReader((tmp_path / "report.csv").open())}
-    assert rows["augmented"]["swept"] == "gan.module.mode_seeking=0.5"
+    assert rows["augmented"]["swept"] == "gan=dagan,gan.module.mode_seeking=0.5" and rows["baseline"]["swept"] == ""
     assert float(rows["augmented"]["vs_baseline_mean"]) == pytest.approx(0.01) and rows["augmented"]["vs_baseline_n"] == "2"
 
 
