@@ -43,6 +43,7 @@ class Classifier(pl.LightningModule):
         lr: float = 0.05,
         momentum: float = 0.0,
         weight_decay: float = 0.0,
+        lr_schedule: str = "constant",
         augmentation: list[dict] | None = None,
         strong_augmentation: list[dict] | None = None,
         confidence: float = 0.95,
@@ -73,13 +74,18 @@ class Classifier(pl.LightningModule):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x)
 
-    def configure_optimizers(self) -> torch.optim.Optimizer:
-        return torch.optim.SGD(
+    def configure_optimizers(self) -> torch.optim.Optimizer | dict:
+        optimizer = torch.optim.SGD(
             self.parameters(),
             lr=self.hparams.lr,
             momentum=self.hparams.momentum,
             weight_decay=self.hparams.weight_decay,
         )
+        if self.hparams.lr_schedule == "constant":
+            return optimizer
+        # cosine: from lr down to 0 over the run, so that the final weights do not come from a full-size step
+        return {"optimizer": optimizer,
+                "lr_scheduler": torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=self.trainer.max_epochs)}
 
     def training_step(self, batch: tuple[torch.Tensor, ...], batch_idx: int) -> torch.Tensor:
         x, target, weight, unlabelled = batch

@@ -103,6 +103,7 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "classifier.module.lr": (positive_number, "a number > 0"),
     "classifier.module.momentum": (non_negative_number, "a number >= 0"),
     "classifier.module.weight_decay": (non_negative_number, "a number >= 0"),
+    "classifier.module.lr_schedule": (lambda v: v in ("constant", "cosine"), "constant or cosine"),
 }
 
 

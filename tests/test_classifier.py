@@ -110,3 +110,15 @@ def test_soft_labels_are_the_teachers_probabilities(make_cfg, tmp_path, monkeypa
     hard, _ = generator_stage.training_targets(make_cfg("augment.fake_labels=hard"), fakes, labels, dm, tmp_path)
     none, _ = generator_stage.training_targets(make_cfg("augment.fake_labels=none"), fakes, labels, dm, tmp_path)
     assert torch.equal(hard, labels) and none is None
+
+
+@pytest.mark.parametrize("schedule, last_lr", [("constant", 0.05), ("cosine", 0.0)])
+def test_learning_rate_schedule_ends_where_it_says(schedule, last_lr):
+    pl.seed_everything(0, verbose=False)
+    dm = BuiltinDigits(n_per_class=1, batch_size=10)
+    dm.setup()
+    model = Classifier(cnn(4, 8), lr=0.05, lr_schedule=schedule)
+    trainer = pl.Trainer(max_epochs=4, check_val_every_n_epoch=4, logger=False, enable_checkpointing=False,
+                         enable_progress_bar=False, num_sanity_val_steps=0)
+    trainer.fit(model, datamodule=dm)
+    assert trainer.optimizers[0].param_groups[0]["lr"] == pytest.approx(last_lr, abs=1e-9)
