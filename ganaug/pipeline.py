@@ -36,7 +36,7 @@ def summary(cfg: DictConfig, metrics: dict, output_dir: Path) -> str:
     parts = [f"{cfg.experiment_name} seed={cfg.seed}: test_acc={metrics['test_acc']:.4f}",
              f"train_acc={metrics['train_acc']:.4f}", f"{metrics['n_train_real']} real"]
     if results.used_generator(metrics):
-        parts.append(f"{metrics['n_fake']} fakes ({cfg.augment.fake_labels} labels, FID {metrics['fid']:.1f})")
+        parts.append(f"{metrics['n_fake']} fakes ({results.fakes_labelled(cfg.augment.fake_labels)}, FID {metrics['fid']:.1f})")
     if metrics["n_skipped"]:
         parts.append(f"{metrics['n_skipped']} image(s) skipped (listed in {output_dir / results.FILENAME})")
     return ", ".join(parts) + f", {duration(sum(metrics['time_s'].values()))}"

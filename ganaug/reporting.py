@@ -36,7 +36,7 @@ def find_runs(dirs: list[Path]) -> tuple[list[dict], list[tuple[Path, str]]]:
             # GAN settings swept over a real-only run too do not change it: left out, it pairs with the runs that used them
             swept = [f"{k}={v}" for k, v in sorted(pairs) if k not in _KNOWN]
             metrics["swept"] = ",".join(pair for pair in swept if generated or not pair.startswith(GAN_KEYS))
-            metrics["fakes"] = f"{metrics.get('fake_labels') or 'hard'} labels" if generated else ""
+            metrics["fakes"] = results.fakes_labelled(metrics.get("fake_labels")) if generated else ""
             complete.append(metrics)
     return complete, broken
 

@@ -57,6 +57,11 @@ def used_generator(metrics: dict) -> bool:
     return bool(metrics.get("n_fake"))
 
 
+def fakes_labelled(fake_labels: str | None) -> str:
+    """How a run's fakes were labelled, in words: `hard labels`, `soft labels` or `unlabelled`."""
+    return "unlabelled" if fake_labels == "none" else f"{fake_labels or 'hard'} labels"
+
+
 def config_of_run(run_dir: Path) -> DictConfig:
     """The config a finished run in `run_dir` ran with."""
     metrics = finished(run_dir)

@@ -80,3 +80,13 @@ def test_runs_on_every_image_are_labelled_n_all_and_sort_beside_capped_ones(tmp_
     rows = {r["n_per_class"]: r for r in csv.DictReader((tmp_path / "report.csv").open())}
     assert float(rows[""]["test_mean"]) == pytest.approx(0.9) and float(rows["30"]["test_mean"]) == pytest.approx(0.8)
     assert "| baseline n=all |" in (tmp_path / "report.md").read_text()
+
+
+def test_rows_name_how_the_fakes_were_labelled(tmp_path):
+    for labels in ("hard", "soft", "none"):
+        run_dir = tmp_path / labels
+        fake_run(run_dir, "augmented", 0, 0.9, ratio=1.0, n_fake=300, fake_labels=labels)
+    main([str(tmp_path)])
+    report = (tmp_path / "report.md").read_text()
+    for name in ("ratio=1 hard labels n=30", "ratio=1 soft labels n=30", "ratio=1 unlabelled n=30"):
+        assert f"| augmented {name} |" in report
