@@ -5,6 +5,8 @@ ratio, and place the result in 28×28 with its centre of mass at the centre.
 """
 from __future__ import annotations
 
+import contextlib
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -64,13 +66,15 @@ def otsu(gray: torch.Tensor, bins: int = 64) -> float:
     return levels[int(between[:-1].argmax())].item() + 0.5 / bins
 
 
-def paper_is_light(gray: torch.Tensor) -> bool:
-    """Whether the paper is the light side of the image's two grey-level classes (Otsu).
+def paper_is_light(gray: torch.Tensor) -> bool | None:
+    """Whether the paper is the light side of the image's two grey-level classes (Otsu); None when unsure.
 
-    The paper is the class that holds at least 3/4 of the outer border (in a photo, shadows and a digit broken by
-    the threshold make connectivity unreliable, the border is not). When the border is mixed (a tight crop: the digit
-    touches every edge, and a bold one may cover most of the image), the ink is the class that hangs together as one
-    stroke: a stroke running from edge to edge cuts the paper into pieces, the paper does not cut the ink.
+    The paper is the class that holds at least 3/4 of the outer border. When the border is mixed, it may be a tight
+    crop (the digit touches every edge, and a bold one may cover most of the image), where the ink is the class
+    that hangs together as one stroke — a stroke running from edge to edge cuts the paper into pieces, the paper
+    does not cut the ink — or a photo with a shadow across a corner, where the shadow joins the ink's class and
+    breaks it up. So connectivity decides only where it agrees with the border's majority (or where neither class
+    hangs together much better); otherwise None.
     """
     light = gray > otsu(gray)
     h, w = gray.shape
@@ -82,9 +86,9 @@ def paper_is_light(gray: torch.Tensor) -> bool:
     # ink counted 8-connected and paper 4-connected, so that a thin diagonal stroke still cuts the paper
     dark_is_ink = largest_share(~light, diagonal=True) - largest_share(light, diagonal=False)
     light_is_ink = largest_share(light, diagonal=True) - largest_share(~light, diagonal=False)
-    if abs(dark_is_ink - light_is_ink) >= 0.1:
-        return dark_is_ink > light_is_ink
-    return share > 0.5  # neither hangs together much better (a photo's broken strokes): the border's majority
+    if abs(dark_is_ink - light_is_ink) < 0.1 or (dark_is_ink > light_is_ink) == (share > 0.5):
+        return share > 0.5
+    return None
 
 
 def largest_share(mask: torch.Tensor, diagonal: bool) -> float:
@@ -196,10 +200,20 @@ def drop_specks(ink: torch.Tensor, keep: float = 0.1, grid: int = 64) -> torch.T
 def to_mnist(gray: torch.Tensor, invert: str = "auto", keep_28x28: bool = True) -> torch.Tensor:
     """A (H, W) grayscale image in [0, 1] → a (1, 28, 28) uint8 MNIST-like digit.
 
-    `invert`: "auto" inverts when the paper is light (dark ink), "true"/"false" force it. An image that is already
-    28×28 is kept as it is (after inversion) when `keep_28x28`, so MNIST-format files round-trip.
+    `invert`: "auto" inverts when the paper is light (dark ink), "true"/"false" force it; where the image cannot
+    tell (`paper_is_light` is None), both readings are prepared and the one the shipped digit network recognises
+    more confidently is kept. An image that is already 28×28 is kept as it is (after inversion) when `keep_28x28`,
+    so MNIST-format files round-trip.
     """
     light_paper = paper_is_light(enlarged(gray)) if invert == "auto" else invert == "true"
+    if light_paper is None:
+        readings = []
+        for forced in ("true", "false"):
+            with contextlib.suppress(NotADigit):
+                readings.append(to_mnist(gray, forced, keep_28x28))
+        if not readings:
+            raise NotADigit("no ink found (blank after preprocessing)")
+        return max(readings, key=confidence)
     if light_paper:
         gray = 1 - gray
     if keep_28x28 and gray.shape == (FIELD, FIELD):
@@ -215,6 +229,20 @@ def to_mnist(gray: torch.Tensor, invert: str = "auto", keep_28x28: bool = True) 
     if digit.sum() == 0:
         raise NotADigit("no ink found (blank after preprocessing)")
     return (centre_in_field(digit) * 255).round().to(torch.uint8)[None]
+
+
+@functools.lru_cache(maxsize=1)
+def digit_network() -> torch.nn.Module:
+    """The shipped digit network (ganaug/assets/digit_features.pt), loaded once."""
+    from ganaug.quality import DigitFeatures
+
+    return DigitFeatures.load().cnn
+
+
+def confidence(digit: torch.Tensor) -> float:
+    """How sure the shipped digit network is of its reading of a prepared (1, 28, 28) uint8 digit."""
+    with torch.no_grad():
+        return digit_network()(digit[None].float() / 255).softmax(1).max().item()
 
 
 def prepare_file(path: Path, invert: str = "auto", keep_28x28: bool = True) -> torch.Tensor:
