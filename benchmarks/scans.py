@@ -1,6 +1,7 @@
 """How well hard scans are read: bold, tight, tiny, binary digits against the same digits with a margin.
 
     python benchmarks/scans.py [--per-class 30] [--seed 5]
+    python benchmarks/scans.py --folder DIR      # instead: the share of DIR/<digit>/* read right
 
 Each built-in digit is made into every variant of ganaug.synthetic.SCANS, dark ink on light paper and light on
 dark, written as PNG, prepared as `data=folder` prepares it, and read by the shipped digit network; the same
@@ -39,10 +40,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-class", type=int, default=30)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--folder", type=Path, help="a folder of digit images, one sub-folder per digit")
     args = parser.parse_args()
+    features = DigitFeatures.load()
+    if args.folder:
+        files = sorted(p for p in args.folder.glob("*/*") if p.parent.name.isdigit())
+        digits = torch.stack([prepare_file(p) for p in files]).float() / 255
+        labels = torch.tensor([int(p.parent.name) for p in files])
+        print(f"{args.folder}: {len(files)} images, read right {(features.classify(digits) == labels).float().mean():.1%}")
+        return
     dm = BuiltinDigits(n_per_class=args.per_class, seed=args.seed)
     dm.setup()
-    features = DigitFeatures.load()
     print(f"{len(dm.train_y)} built-in digits (seed {args.seed}); read by the shipped digit network")
     print(f"{'variant':14s} {'ink':5s} {'kept':>6s} {'read':>7s} {'margined':>9s} {'shortfall':>10s}")
     with tempfile.TemporaryDirectory() as tmp:
