@@ -7,7 +7,7 @@
 #                                            10 per class
 #   benchmarks/fakes_that_teach.sh photos    the same on the held-out photo folder of benchmarks/pretraining.sh
 #   benchmarks/fakes_that_teach.sh schedule  classic and DAGAN + classic again with the learning rate decayed to 0
-#                                            (classifier.module.lr_schedule=cosine) on all three
+#                                            (classifier.module.lr_schedule=cosine) on all three, and at 20 per class
 # One run after the other; runs that share seed, data and GAN share one trained GAN; rerunning skips finished
 # runs. THREADS=1 leaves a core for something else (never time a run beside another). Then, for each folder:
 #   python -m ganaug.report outputs/multirun/teach/<part> --out docs/report_teach_<part>
@@ -41,6 +41,7 @@ case "${1:-}" in
     cosine="classifier.module.lr_schedule=cosine gan=dagan"
     train $cosine experiment=baseline,classic,augmented_classic hydra.sweep.dir=$M/n30_cosine
     train $cosine data.n_per_class=10 experiment=classic,augmented_classic hydra.sweep.dir=$M/n10_cosine
+    train $cosine data.n_per_class=20 experiment=classic,augmented_classic hydra.sweep.dir=$M/n20_cosine
     train $cosine data=folder data.root=outputs/folders/photos data.n_per_class=30 data.test_fraction=0.6 \
       experiment=baseline,classic,augmented_classic hydra.sweep.dir=$M/photos_cosine
     ;;
