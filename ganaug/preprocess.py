@@ -8,12 +8,16 @@ from __future__ import annotations
 import contextlib
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image, ImageOps
 from torchvision.transforms.functional import resize
+
+if TYPE_CHECKING:
+    from ganaug.quality import DigitFeatures
 
 WORK_SIZE = 256        # images are shrunk to at most this many pixels on the longer side before cleaning
 SMALL = 64             # images smaller than this on the longer side are enlarged before cleaning
@@ -232,17 +236,16 @@ def to_mnist(gray: torch.Tensor, invert: str = "auto", keep_28x28: bool = True) 
 
 
 @functools.lru_cache(maxsize=1)
-def digit_network() -> torch.nn.Module:
+def digit_features() -> "DigitFeatures":
     """The shipped digit network (ganaug/assets/digit_features.pt), loaded once."""
     from ganaug.quality import DigitFeatures
 
-    return DigitFeatures.load().cnn
+    return DigitFeatures.load()
 
 
 def confidence(digit: torch.Tensor) -> float:
     """How sure the shipped digit network is of its reading of a prepared (1, 28, 28) uint8 digit."""
-    with torch.no_grad():
-        return digit_network()(digit[None].float() / 255).softmax(1).max().item()
+    return digit_features().probabilities(digit[None].float() / 255).max().item()
 
 
 def prepare_file(path: Path, invert: str = "auto", keep_28x28: bool = True) -> torch.Tensor:
