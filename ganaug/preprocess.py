@@ -5,19 +5,13 @@ ratio, and place the result in 28×28 with its centre of mass at the centre.
 """
 from __future__ import annotations
 
-import contextlib
-import functools
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image, ImageOps
 from torchvision.transforms.functional import resize
-
-if TYPE_CHECKING:
-    from ganaug.quality import DigitFeatures
 
 WORK_SIZE = 256        # images are shrunk to at most this many pixels on the longer side before cleaning
 SMALL = 64             # images smaller than this on the longer side are enlarged before cleaning
@@ -70,29 +64,54 @@ def otsu(gray: torch.Tensor, bins: int = 64) -> float:
     return levels[int(between[:-1].argmax())].item() + 0.5 / bins
 
 
-def paper_is_light(gray: torch.Tensor) -> bool | None:
-    """Whether the paper is the light side of the image's two grey-level classes (Otsu); None when unsure.
+def paper_is_light(gray: torch.Tensor) -> bool:
+    """Whether the paper is the light side of the image's two grey-level classes (Otsu).
 
     The paper is the class that holds at least 3/4 of the outer border. When the border is mixed, it may be a tight
     crop (the digit touches every edge, and a bold one may cover most of the image), where the ink is the class
     that hangs together as one stroke — a stroke running from edge to edge cuts the paper into pieces, the paper
     does not cut the ink — or a photo with a shadow across a corner, where the shadow joins the ink's class and
-    breaks it up. So connectivity decides only where it agrees with the border's majority (or where neither class
-    hangs together much better); otherwise None.
+    breaks it up. So where connectivity contradicts the border's majority, the lighting is evened out and the
+    border asked again; only if that leaves no clear answer (a tight crop has no lighting to even) does
+    connectivity decide.
     """
-    light = gray > otsu(gray)
-    h, w = gray.shape
-    b = max(1, min(h, w) // 20)
-    border = torch.cat([light[:b].flatten(), light[-b:].flatten(), light[:, :b].flatten(), light[:, -b:].flatten()])
-    share = border.float().mean().item()
+    light, share = split(gray)
     if abs(share - 0.5) >= 0.25:
         return share > 0.5
-    # ink counted 8-connected and paper 4-connected, so that a thin diagonal stroke still cuts the paper
+    dark_is_ink = hangs_together(light)
+    if not contradicts(dark_is_ink, share):
+        return share > 0.5
+    light, share = split(rescaled(gray - quadratic_fit(gray, torch.ones_like(gray, dtype=torch.bool))))
+    if abs(share - 0.5) >= 0.25 and not contradicts(hangs_together(light), share):
+        return share > 0.5
+    return dark_is_ink > 0
+
+
+def split(gray: torch.Tensor) -> tuple[torch.Tensor, float]:
+    """The image's light class (Otsu) as a bool mask, and the share of the outer border it holds."""
+    light = gray > otsu(gray)
+    b = max(1, min(gray.shape) // 20)
+    border = torch.cat([light[:b].flatten(), light[-b:].flatten(), light[:, :b].flatten(), light[:, -b:].flatten()])
+    return light, border.float().mean().item()
+
+
+def hangs_together(light: torch.Tensor) -> float:
+    """How much better the dark class hangs together as ink than the light class does (negative: the light class
+    looks like the ink). Ink is counted 8-connected and paper 4-connected, so that a thin diagonal stroke still
+    cuts the paper."""
     dark_is_ink = largest_share(~light, diagonal=True) - largest_share(light, diagonal=False)
     light_is_ink = largest_share(light, diagonal=True) - largest_share(~light, diagonal=False)
-    if abs(dark_is_ink - light_is_ink) < 0.1 or (dark_is_ink > light_is_ink) == (share > 0.5):
-        return share > 0.5
-    return None
+    return dark_is_ink - light_is_ink
+
+
+def contradicts(dark_is_ink: float, share: float) -> bool:
+    """Whether connectivity clearly (by 0.1 or more) picks as ink the class that holds most of the border."""
+    return abs(dark_is_ink) >= 0.1 and (dark_is_ink > 0) != (share > 0.5)
+
+
+def rescaled(x: torch.Tensor) -> torch.Tensor:
+    """Stretched linearly to [0, 1] (the range `otsu` reads)."""
+    return (x - x.min()) / (x.max() - x.min()).clamp_min(1e-6)
 
 
 def largest_share(mask: torch.Tensor, diagonal: bool) -> float:
@@ -108,17 +127,22 @@ def median3(x: torch.Tensor) -> torch.Tensor:
     return patches.median(dim=1).values.view_as(x)
 
 
-def remove_lighting(x: torch.Tensor, paper: torch.Tensor) -> torch.Tensor:
-    """Subtract a smooth (quadratic) background fitted to the `paper` pixels: evens out uneven lighting. When the
-    paper is under half the image (a tight crop), a quadratic fitted to its scraps could bend into the ink, so
-    the paper's median is subtracted instead."""
-    if paper.float().mean() < 0.5:
-        return x - x[paper].median() if paper.any() else x - x.min()
+def quadratic_fit(x: torch.Tensor, where: torch.Tensor) -> torch.Tensor:
+    """The smooth (quadratic) surface that best fits (least squares) the (H, W) image's pixels in the mask `where`."""
     h, w = x.shape
     v, u = torch.meshgrid(torch.linspace(-1, 1, h), torch.linspace(-1, 1, w), indexing="ij")
     basis = torch.stack([torch.ones_like(u), u, v, u * u, u * v, v * v], dim=-1).view(-1, 6)
-    coefficients = torch.linalg.lstsq(basis[paper.flatten()], x.flatten()[paper.flatten(), None]).solution
-    return x - (basis @ coefficients).view(h, w)
+    coefficients = torch.linalg.lstsq(basis[where.flatten()], x.flatten()[where.flatten(), None]).solution
+    return (basis @ coefficients).view(h, w)
+
+
+def remove_lighting(x: torch.Tensor, paper: torch.Tensor) -> torch.Tensor:
+    """Subtract a smooth background fitted to the `paper` pixels: evens out uneven lighting. When the paper is under
+    half the image (a tight crop), a quadratic fitted to its scraps could bend into the ink, so the paper's median
+    is subtracted instead."""
+    if paper.float().mean() < 0.5:
+        return x - x[paper].median() if paper.any() else x - x.min()
+    return x - quadratic_fit(x, paper)
 
 
 def away_from_ink(paper: torch.Tensor) -> torch.Tensor:
@@ -204,20 +228,10 @@ def drop_specks(ink: torch.Tensor, keep: float = 0.1, grid: int = 64) -> torch.T
 def to_mnist(gray: torch.Tensor, invert: str = "auto", keep_28x28: bool = True) -> torch.Tensor:
     """A (H, W) grayscale image in [0, 1] → a (1, 28, 28) uint8 MNIST-like digit.
 
-    `invert`: "auto" inverts when the paper is light (dark ink), "true"/"false" force it; where the image cannot
-    tell (`paper_is_light` is None), both readings are prepared and the one the shipped digit network recognises
-    more confidently is kept. An image that is already 28×28 is kept as it is (after inversion) when `keep_28x28`,
-    so MNIST-format files round-trip.
+    `invert`: "auto" inverts when the paper is light (dark ink), "true"/"false" force it. An image that is already
+    28×28 is kept as it is (after inversion) when `keep_28x28`, so MNIST-format files round-trip.
     """
     light_paper = paper_is_light(enlarged(gray)) if invert == "auto" else invert == "true"
-    if light_paper is None:
-        readings = []
-        for forced in ("true", "false"):
-            with contextlib.suppress(NotADigit):
-                readings.append(to_mnist(gray, forced, keep_28x28))
-        if not readings:
-            raise NotADigit("no ink found (blank after preprocessing)")
-        return max(readings, key=confidence)
     if light_paper:
         gray = 1 - gray
     if keep_28x28 and gray.shape == (FIELD, FIELD):
@@ -233,19 +247,6 @@ def to_mnist(gray: torch.Tensor, invert: str = "auto", keep_28x28: bool = True) 
     if digit.sum() == 0:
         raise NotADigit("no ink found (blank after preprocessing)")
     return (centre_in_field(digit) * 255).round().to(torch.uint8)[None]
-
-
-@functools.lru_cache(maxsize=1)
-def digit_features() -> "DigitFeatures":
-    """The shipped digit network (ganaug/assets/digit_features.pt), loaded once."""
-    from ganaug.quality import DigitFeatures
-
-    return DigitFeatures.load()
-
-
-def confidence(digit: torch.Tensor) -> float:
-    """How sure the shipped digit network is of its reading of a prepared (1, 28, 28) uint8 digit."""
-    return digit_features().probabilities(digit[None].float() / 255).max().item()
 
 
 def prepare_file(path: Path, invert: str = "auto", keep_28x28: bool = True) -> torch.Tensor:

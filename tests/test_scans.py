@@ -11,8 +11,10 @@ from ganaug.synthetic import SCANS, photo_folder, with_margin
 N = 100  # digits per variant (10 per class)
 
 # How far below the margined versions' reading rate each variant may fall on these 100 digits. The goal is 2 points;
-# benchmarks/scans.py measures it on 300 (docs/own_digits.md): bold tight crops miss it.
-SHORTFALL = {"tight": 0.02, "bold tight": 0.08, "16×16 binary": 0.02, "8×8 binary": 0.03}
+# benchmarks/scans.py measures it on 300 (docs/own_digits.md): bold tight crops of these digits miss it by under a point.
+SHORTFALL = {"tight": 0.02, "bold tight": 0.04, "16×16 binary": 0.02, "8×8 binary": 0.03}
+# The share of these 200 images (100 digits, either polarity) whose paper may be taken for the ink
+WRONG_POLARITY = {"tight": 0.02, "bold tight": 0.06, "16×16 binary": 0.02, "8×8 binary": 0.04}
 
 
 @pytest.fixture(scope="module")
@@ -48,21 +50,18 @@ def test_hard_scans_are_kept_with_the_right_polarity_and_read_like_margined_ones
 
 
 @pytest.mark.parametrize("variant", SCANS)
-def test_polarity_of_hard_scans_is_mostly_told_by_which_class_hangs_together(digits, variant):
-    """The border of a tight crop is part ink, part paper: the ink is the class that forms one stroke. Where that
-    disagrees with the border's majority (a bold crop, or a photo's shadow) the image is left undecided (None) for
-    the digit network to choose; when it decides, it is right."""
+def test_polarity_of_hard_scans_is_told_by_which_class_hangs_together(digits, variant):
+    """The border of a tight crop is part ink, part paper: the ink is the class that forms one stroke, which decides
+    where evening out the lighting leaves the border mixed. Every image gets an answer, nearly always the right one."""
     x, _ = digits
     images = [enlarged(SCANS[variant](d)) for d in x]
     said = [(paper_is_light(1 - image), True) for image in images] + [(paper_is_light(image), False) for image in images]
-    decided = [(answer, truth) for answer, truth in said if answer is not None]
-    assert len(decided) >= 0.6 * len(said)
-    assert sum(answer != truth for answer, truth in decided) <= 0.05 * len(decided)
+    assert sum(answer != truth for answer, truth in said) <= WRONG_POLARITY[variant] * len(said)
 
 
 def test_a_shadow_across_a_photo_never_turns_its_paper_into_ink(tmp_path):
     """In a photo with a shadow over one corner the shadow joins the ink's grey-level class and breaks it up, so
-    connectivity alone would take the paper for the ink: it must never decide against the border there."""
+    connectivity alone would take the paper for the ink; with the lighting evened out the border tells."""
     photo_folder(tmp_path, per_class=20, seed=7, held_out=True)  # dark ink on light paper, every one
     said = [paper_is_light(enlarged(read_gray(path))) for path in sorted(tmp_path.glob("*/*.jpg"))]
-    assert len(said) == 200 and False not in said
+    assert len(said) == 200 and all(said)
