@@ -6,7 +6,8 @@
 Each built-in digit is made into every variant of ganaug.synthetic.SCANS, dark ink on light paper and light on
 dark, written as PNG, prepared as `data=folder` prepares it, and read by the shipped digit network; the same
 images with a paper margin are the reference. Prints, per variant and polarity, the share kept, the share read
-right, and the shortfall against the margined images in points.
+right, the share read right when preprocessing is told the polarity (so that what is left is reading, not telling
+ink from paper), and the shortfall against the margined images in points.
 """
 import argparse
 import tempfile
@@ -21,14 +22,15 @@ from ganaug.quality import DigitFeatures
 from ganaug.synthetic import SCANS, with_margin
 
 
-def read_rate(images: list[torch.Tensor], labels: torch.Tensor, folder: Path, features: DigitFeatures) -> tuple[float, float]:
-    """(share kept, share read right) of (H, W) images in [0, 1] written as PNG and prepared."""
+def read_rate(images: list[torch.Tensor], labels: torch.Tensor, folder: Path, features: DigitFeatures,
+              invert: str = "auto") -> tuple[float, float]:
+    """(share kept, share read right) of (H, W) images in [0, 1] written as PNG and prepared with `invert`."""
     kept, right = 0, 0
     for i, (image, label) in enumerate(zip(images, labels.tolist())):
         path = folder / f"{i}.png"
         Image.fromarray((image * 255).round().byte().numpy()).save(path)
         try:
-            digit = prepare_file(path, keep_28x28=False)
+            digit = prepare_file(path, invert, keep_28x28=False)
         except NotADigit:
             continue
         kept += 1
@@ -52,7 +54,7 @@ def main() -> None:
     dm = BuiltinDigits(n_per_class=args.per_class, seed=args.seed)
     dm.setup()
     print(f"{len(dm.train_y)} built-in digits (seed {args.seed}); read by the shipped digit network")
-    print(f"{'variant':14s} {'ink':5s} {'kept':>6s} {'read':>7s} {'margined':>9s} {'shortfall':>10s}")
+    print(f"{'variant':14s} {'ink':5s} {'kept':>6s} {'read':>7s} {'told':>7s} {'margined':>9s} {'shortfall':>10s}")
     with tempfile.TemporaryDirectory() as tmp:
         for name, make in SCANS.items():
             for dark_ink in (True, False):
@@ -61,8 +63,9 @@ def main() -> None:
                 if dark_ink:
                     images, margined = [1 - i for i in images], [1 - i for i in margined]
                 kept, read = read_rate(images, dm.train_y, Path(tmp), features)
+                _, told = read_rate(images, dm.train_y, Path(tmp), features, "true" if dark_ink else "false")
                 _, reference = read_rate(margined, dm.train_y, Path(tmp), features)
-                print(f"{name:14s} {'dark' if dark_ink else 'light':5s} {kept:6.1%} {read:7.1%} {reference:9.1%} "
+                print(f"{name:14s} {'dark' if dark_ink else 'light':5s} {kept:6.1%} {read:7.1%} {told:7.1%} {reference:9.1%} "
                       f"{100 * (reference - read):+9.1f} pt")
 
 
