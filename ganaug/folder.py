@@ -18,7 +18,7 @@ from ganaug.files import atomic_write, load_entry
 from ganaug.preprocess import NotADigit, prepare_file
 
 log = logging.getLogger(__name__)
-PREPROCESS_VERSION = 4  # bump when preprocessing changes, so cached tensors are rebuilt
+PREPROCESS_VERSION = 5  # bump when preprocessing changes, so cached tensors are rebuilt
 LAYOUT_HELP = "one sub-folder of images per class (ROOT/0/, ROOT/1/, ...) or ROOT/train/<class>/ and ROOT/test/<class>/"
 
 

@@ -5,7 +5,10 @@ ratio, and place the result in 28×28 with its centre of mass at the centre.
 """
 from __future__ import annotations
 
+import contextlib
+import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -13,8 +16,12 @@ import torch.nn.functional as F
 from PIL import Image, ImageOps
 from torchvision.transforms.functional import resize
 
+if TYPE_CHECKING:
+    from ganaug.quality import DigitFeatures
+
 WORK_SIZE = 256        # images are shrunk to at most this many pixels on the longer side before cleaning
 SMALL = 64             # images smaller than this on the longer side are enlarged before cleaning
+TINY = 20              # under this (MNIST's digit box), strokes and the gaps between them are a pixel or two wide
 DIGIT_SIZE = 20        # longer side of the digit inside the 28×28 field, as in MNIST
 FIELD = 28
 CENTRE = 14.0          # where MNIST's centres of mass sit (mean over the built-in set: 13.99, 14.01)
@@ -64,7 +71,7 @@ def otsu(gray: torch.Tensor, bins: int = 64) -> float:
     return levels[int(between[:-1].argmax())].item() + 0.5 / bins
 
 
-def paper_is_light(gray: torch.Tensor) -> bool:
+def paper_is_light(gray: torch.Tensor, tiny: bool = False) -> bool | None:
     """Whether the paper is the light side of the image's two grey-level classes (Otsu).
 
     The paper is the class that holds at least 3/4 of the outer border. When the border is mixed, it may be a tight
@@ -73,7 +80,8 @@ def paper_is_light(gray: torch.Tensor) -> bool:
     does not cut the ink — or a photo with a shadow across a corner, where the shadow joins the ink's class and
     breaks it up. So where connectivity contradicts the border's majority, the lighting is evened out and the
     border asked again; only if that leaves no clear answer (a tight crop has no lighting to even) does
-    connectivity decide.
+    connectivity decide — except in a `tiny` scan (under TINY px), whose strokes and paper gaps, a pixel or two
+    wide, meet at corners, so that connectivity misleads: there the answer is None.
     """
     light, share = split(gray)
     if abs(share - 0.5) >= 0.25:
@@ -84,7 +92,7 @@ def paper_is_light(gray: torch.Tensor) -> bool:
     light, share = split(rescaled(gray - quadratic_fit(gray, torch.ones_like(gray, dtype=torch.bool))))
     if abs(share - 0.5) >= 0.25 and not contradicts(hangs_together(light), share):
         return share > 0.5
-    return dark_is_ink > 0
+    return None if tiny else dark_is_ink > 0
 
 
 def split(gray: torch.Tensor) -> tuple[torch.Tensor, float]:
@@ -228,10 +236,20 @@ def drop_specks(ink: torch.Tensor, keep: float = 0.1, grid: int = 64) -> torch.T
 def to_mnist(gray: torch.Tensor, invert: str = "auto", keep_28x28: bool = True) -> torch.Tensor:
     """A (H, W) grayscale image in [0, 1] → a (1, 28, 28) uint8 MNIST-like digit.
 
-    `invert`: "auto" inverts when the paper is light (dark ink), "true"/"false" force it. An image that is already
-    28×28 is kept as it is (after inversion) when `keep_28x28`, so MNIST-format files round-trip.
+    `invert`: "auto" inverts when the paper is light (dark ink), "true"/"false" force it; where the image cannot
+    tell (`paper_is_light` is None), both readings are prepared and the one the shipped digit network recognises
+    more confidently is kept. An image that is already 28×28 is kept as it is (after inversion) when `keep_28x28`,
+    so MNIST-format files round-trip.
     """
-    light_paper = paper_is_light(enlarged(gray)) if invert == "auto" else invert == "true"
+    light_paper = paper_is_light(enlarged(gray), max(gray.shape) < TINY) if invert == "auto" else invert == "true"
+    if light_paper is None:
+        readings = []
+        for forced in ("true", "false"):
+            with contextlib.suppress(NotADigit):
+                readings.append(to_mnist(gray, forced, keep_28x28))
+        if not readings:
+            raise NotADigit("no ink found (blank after preprocessing)")
+        return max(readings, key=confidence)
     if light_paper:
         gray = 1 - gray
     if keep_28x28 and gray.shape == (FIELD, FIELD):
@@ -247,6 +265,19 @@ def to_mnist(gray: torch.Tensor, invert: str = "auto", keep_28x28: bool = True) 
     if digit.sum() == 0:
         raise NotADigit("no ink found (blank after preprocessing)")
     return (centre_in_field(digit) * 255).round().to(torch.uint8)[None]
+
+
+@functools.lru_cache(maxsize=1)
+def digit_features() -> "DigitFeatures":
+    """The shipped digit network (ganaug/assets/digit_features.pt), loaded once."""
+    from ganaug.quality import DigitFeatures
+
+    return DigitFeatures.load()
+
+
+def confidence(digit: torch.Tensor) -> float:
+    """How sure the shipped digit network is of its reading of a prepared (1, 28, 28) uint8 digit."""
+    return digit_features().probabilities(digit[None].float() / 255).max().item()
 
 
 def prepare_file(path: Path, invert: str = "auto", keep_28x28: bool = True) -> torch.Tensor:
