@@ -15,6 +15,7 @@ from ganaug.stats import Summary, summarize
 
 PAPER_EPOCHS = (20, 80, 140, 220, 300)
 GAN_COLUMNS = ("diversity_min", "label_fidelity", "near_copy_rate", "fid", "cas")
+GAN_KEYS = ("gan=", "gan.")  # overrides that change only runs that use a generator
 # Overrides that are already columns of the report, or that only identify the run.
 _KNOWN = {"experiment", "seed", "augment.ratio", "augment.fake_labels", "data.n_per_class", "data", "hydra.sweep.dir",
           "paths.root", "threads"}
@@ -45,7 +46,6 @@ def config_of(m: dict) -> tuple:
     return (m["experiment"], m["ratio"], m["n_per_class"], m["data"], m["swept"], m["fakes"])
 
 
-GAN_KEYS = ("gan=", "gan.")
 REFERENCES = ("baseline", "classic")  # each configuration is compared, seed by seed, with these
 
 
