@@ -9,7 +9,7 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
-from ganaug.reporting import find_runs
+from ganaug.evaluation.sweep_report import find_runs
 
 
 def main() -> None:

@@ -15,13 +15,13 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from hydra.utils import instantiate
-
-from ganaug.augment import DiffAugment
 from timing import config, ganaug_cnn, ganaug_gan, timed
+
+from ganaug.models.augmentations import DiffAugment
 
 
 def plain_cnn(cfg, dm, epochs: int) -> None:
-    net = instantiate(cfg.classifier.module.net)
+    net = instantiate(cfg.classifier.module.net, num_classes=dm.num_classes)
     if cfg.classifier.module.channels_last:  # the same memory format as ganaug's Classifier
         net = net.to(memory_format=torch.channels_last)
     opt = torch.optim.SGD(net.parameters(), lr=cfg.classifier.module.lr)
@@ -83,7 +83,7 @@ def main() -> None:
     times: dict[str, list[float]] = {k: [] for k in ("ganaug_cnn", "plain_cnn", "ganaug_gan", "plain_gan")}
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(args.repeats):  # alternate, so drift in machine speed hits both alike
-            times["ganaug_cnn"].append(timed(ganaug_cnn, cfg, dm, args.cnn_epochs, Path(tmp)))
+            times["ganaug_cnn"].append(timed(ganaug_cnn, cfg, dm, None, args.cnn_epochs, Path(tmp)))
             times["plain_cnn"].append(timed(plain_cnn, cfg, dm, args.cnn_epochs))
             times["ganaug_gan"].append(timed(ganaug_gan, cfg, dm, args.gan_steps, Path(tmp)))
             times["plain_gan"].append(timed(plain_gan, cfg, dm, args.gan_steps))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ganaug.synthetic import photo_folder
+from ganaug.data.synthetic import photo_folder
 
 
 def main() -> None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ganaug import results
-from ganaug.stats import summarize
+from ganaug.evaluation.statistics import summarize
+from ganaug.utils import results
 
 
 def main() -> None:

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import torch
 from hydra.utils import instantiate
-
 from timing import config, ganaug_cnn, ganaug_gan, timed
+
+from ganaug.data.datamodule import Fakes
 
 
 def main() -> None:
@@ -41,13 +42,13 @@ def main() -> None:
         for n in args.n:
             dm = instantiate(cfg.data, n_per_class=n)
             dm.setup()
-            classifier = instantiate(cfg.classifier.module)
+            classifier = instantiate(cfg.classifier.module, class_names=dm.class_names)
             trainer = instantiate(cfg.trainer)(logger=False, max_epochs=1)
             evaluation = timed(lambda: trainer.validate(classifier, dm.val_dataloader(), verbose=False))
             for ratio in args.ratios:
                 count = round(ratio * len(dm.train_y))
-                dm.add_fakes(torch.rand(count, 1, 28, 28), dm.train_y.repeat(int(ratio) + 1)[:count])
-                epoch = timed(ganaug_cnn, cfg, dm, args.epochs, out) / args.epochs
+                fakes = Fakes(torch.rand(count, 1, 28, 28), dm.train_y.repeat(int(ratio) + 1)[:count])
+                epoch = timed(ganaug_cnn, cfg, dm, fakes, args.epochs, out) / args.epochs
                 without = cfg.classifier.epochs * epoch + evaluations * evaluation
                 with_gan = f"{without + cfg.gan.steps * per_iteration:.0f}" if ratio else "–"
                 print(f"| {n} | {ratio:g} | {len(dm.train_y) + count} | {epoch:.3f} | {evaluation:.2f} | "

@@ -3,7 +3,7 @@
     python benchmarks/scans.py [--per-class 30] [--seed 5]
     python benchmarks/scans.py --folder DIR      # instead: the share of DIR/<digit>/* read right
 
-Each built-in digit is made into every variant of ganaug.synthetic.SCANS, dark ink on light paper and light on
+Each built-in digit is made into every variant of ganaug.data.synthetic.SCANS, dark ink on light paper and light on
 dark, written as PNG, prepared as `data=folder` prepares it, and read by the shipped digit network; the same
 images with a paper margin are the reference. Prints, per variant and polarity, the share kept, the share read
 right, the share read right when preprocessing is told the polarity (so that what is left is reading, not telling
@@ -16,10 +16,10 @@ from pathlib import Path
 import torch
 from PIL import Image
 
-from ganaug.data import BuiltinDigits
-from ganaug.preprocess import NotADigit, prepare_file
-from ganaug.quality import DigitFeatures
-from ganaug.synthetic import SCANS, with_margin
+from ganaug.data.mnist import BuiltinDigits
+from ganaug.data.preprocessing import NotADigit, prepare_file
+from ganaug.data.synthetic import SCANS, with_margin
+from ganaug.models.digit_features import DigitFeatures
 
 
 def read_rate(images: list[torch.Tensor], labels: torch.Tensor, folder: Path, features: DigitFeatures,

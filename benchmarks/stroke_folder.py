@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ganaug.strokes import stroke_folder
+from ganaug.data.strokes import stroke_folder
 
 
 def main() -> None:

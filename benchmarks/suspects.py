@@ -13,10 +13,10 @@ from pathlib import Path
 
 import torch
 
-from ganaug.checks import suspects
-from ganaug.data import BuiltinDigits
-from ganaug.folder import FolderDigits
-from ganaug.preparation import export
+from ganaug.data.checks import suspects
+from ganaug.data.folder import FolderDigits
+from ganaug.data.mnist import BuiltinDigits
+from ganaug.data.overview import export
 
 
 def main() -> None:

@@ -8,8 +8,8 @@ import pytorch_lightning as pl
 from hydra import compose, initialize_config_dir
 from hydra.utils import instantiate
 
-from ganaug.config import CONFIG_DIR
-from ganaug.trainers import make_trainer
+from ganaug.utils.config import CONFIG_DIR
+from ganaug.utils.trainers import make_trainer
 
 
 def config(overrides: list[str]):
@@ -17,15 +17,15 @@ def config(overrides: list[str]):
         return compose("train", overrides=overrides)
 
 
-def ganaug_cnn(cfg, dm, epochs: int, out: Path) -> None:
-    classifier = instantiate(cfg.classifier.module)
+def ganaug_cnn(cfg, dm, fakes, epochs: int, out: Path) -> None:
+    classifier = instantiate(cfg.classifier.module, class_names=dm.class_names)
     # No held-out evaluation inside the timed epochs: the plain loop does none either.
     trainer = make_trainer(cfg, out, "classifier", max_epochs=epochs, limit_val_batches=0)
-    trainer.fit(classifier, datamodule=dm)
+    trainer.fit(classifier, train_dataloaders=dm.train_dataloader(fakes))
 
 
 def ganaug_gan(cfg, dm, steps: int, out: Path) -> None:
-    gan = instantiate(cfg.gan.module)
+    gan = instantiate(cfg.gan.module, class_names=dm.class_names)
     trainer = make_trainer(cfg, out, "gan", max_steps=2 * steps)
     trainer.fit(gan, train_dataloaders=dm.real_loader(batch_size=cfg.gan.batch_size))
 

@@ -11,12 +11,12 @@ import json
 import sys
 from pathlib import Path
 
-from ganaug import results
-from ganaug.errors import UserError, exit_on_user_error
-from ganaug.files import write_json
-from ganaug.checkpoints import load_gan
-from ganaug.generator_stage import gan_measures, make_fakes
-from ganaug.pipeline import load_data
+from ganaug.models.checkpoints import load_gan
+from ganaug.pipeline.generator_stage import gan_measures, make_fakes
+from ganaug.pipeline.runner import load_data
+from ganaug.utils import results, runtime
+from ganaug.utils.errors import UserError, exit_on_user_error
+from ganaug.utils.files import write_json
 
 
 def evaluate(checkpoint: Path) -> dict:
@@ -24,7 +24,7 @@ def evaluate(checkpoint: Path) -> dict:
     gan = load_gan(checkpoint)
     run_dir = checkpoint.resolve().parent.parent
     cfg = results.config_of_run(run_dir)
-    dm, _ = load_data(cfg)
+    dm = load_data(cfg)
     fakes, labels = make_fakes(cfg, gan, dm, run_dir)
     measures = gan_measures(cfg, gan, fakes, labels, dm, run_dir)
     write_json(run_dir / "evaluation.json", measures)
@@ -32,6 +32,7 @@ def evaluate(checkpoint: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
+    runtime.setup()
     argv = sys.argv[1:] if argv is None else argv
     with exit_on_user_error("ganaug.evaluate"):
         if len(argv) != 1:

@@ -8,18 +8,21 @@ from __future__ import annotations
 import pytorch_lightning as pl
 import torch
 
-from ganaug.classifier import Classifier
-from ganaug.data import builtin_split, load_builtin, training_loader
-from ganaug.files import atomic_write
-from ganaug.quality import FEATURE_NET, FEATURES_PATH
+from ganaug.data.datamodule import training_loader
+from ganaug.data.mnist import builtin_split, load_builtin
+from ganaug.models.classifier import Classifier
+from ganaug.models.digit_features import FEATURE_NET, FEATURES_PATH
+from ganaug.utils import runtime
+from ganaug.utils.files import atomic_write
 
 
 def main(epochs: int = 10) -> None:
+    runtime.setup()
     pl.seed_everything(0, verbose=False)
     images, labels = load_builtin()
     pool, test = builtin_split(labels)
     x, y = images.float() / 255, labels
-    model = Classifier({"_target_": "ganaug.networks.CNN", **FEATURE_NET}, momentum=0.9)
+    model = Classifier({"_target_": "ganaug.models.networks.CNN", **FEATURE_NET}, momentum=0.9)
     trainer = pl.Trainer(max_epochs=epochs, logger=False, enable_checkpointing=False, enable_progress_bar=False,
                          deterministic=True, num_sanity_val_steps=0, enable_model_summary=False)
     trainer.fit(model, train_dataloaders=training_loader(x[pool], y[pool], 10, batch_size=64))

@@ -11,9 +11,10 @@ from pathlib import Path
 import torch
 from torchvision.utils import save_image
 
-from ganaug.checkpoints import load_gan
-from ganaug.errors import UserError, exit_on_user_error
-from ganaug.grids import save_grid
+from ganaug.models.checkpoints import load_gan
+from ganaug.utils import runtime
+from ganaug.utils.errors import UserError, exit_on_user_error
+from ganaug.utils.grids import save_grid
 
 
 def generate(checkpoint: Path, n_per_class: int, out: Path, seed: int = 0) -> torch.Tensor:
@@ -46,6 +47,7 @@ def parse(argv: list[str]) -> tuple[Path, int, Path, int]:
 
 
 def main(argv: list[str] | None = None) -> None:
+    runtime.setup()
     with exit_on_user_error("ganaug.generate"):
         checkpoint, n, out, seed = parse(sys.argv[1:] if argv is None else argv)
         generate(checkpoint, n, out, seed)

@@ -14,9 +14,11 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from ganaug.config import CONFIG_DIR, check_overrides
-from ganaug.errors import exit_on_user_error
-from ganaug.preparation import cut, look_at_data
+from ganaug.data.overview import look_at_data
+from ganaug.data.sheets import cut
+from ganaug.utils import runtime
+from ganaug.utils.config import CONFIG_DIR, check_overrides
+from ganaug.utils.errors import exit_on_user_error
 
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="prepare")
@@ -28,6 +30,7 @@ def main(cfg: DictConfig) -> None:
 
 
 if __name__ == "__main__":
+    runtime.setup()
     with exit_on_user_error("ganaug.prepare"):
         check_overrides(sys.argv[1:], "prepare")
     main()

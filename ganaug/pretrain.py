@@ -7,33 +7,31 @@ import json
 import sys
 
 import hydra
-import torch
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from ganaug import pretraining
-from ganaug.config import CONFIG_DIR, check_overrides, validate
-from ganaug.errors import exit_on_user_error
-from ganaug.trainers import quiet_lightning, thread_count
+from ganaug.pipeline import starting_points
+from ganaug.utils import runtime
+from ganaug.utils.config import CONFIG_DIR, check_overrides, validate
+from ganaug.utils.errors import exit_on_user_error
+from ganaug.utils.trainers import thread_count
 
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="train")
 def main(cfg: DictConfig) -> None:
-    quiet_lightning()
-    if threads := thread_count(cfg.threads, HydraConfig.get().launcher):
-        torch.set_num_threads(threads)
+    runtime.setup(thread_count(cfg.threads, HydraConfig.get().launcher))
     with exit_on_user_error("ganaug.pretrain"):
         validate(cfg)
-    cfg.num_classes = 10
-    pretraining.classifier_state(cfg)
-    classifier = pretraining.entry(cfg, "classifier", *pretraining.CLASSIFIER_KEYS)
+    starting_points.classifier_state(cfg)
+    classifier = starting_points.entry(cfg, "classifier", *starting_points.CLASSIFIER_KEYS)
     held_out = json.loads(classifier.with_suffix(".json").read_text())["held_out_acc"]
     print(f"classifier: {classifier} (held-out accuracy on the built-in test half {held_out:.4f})")
-    pretraining.gan_state(cfg)
-    print(f"GAN: {pretraining.entry(cfg, 'gan', *pretraining.GAN_KEYS)}")
+    starting_points.gan_state(cfg)
+    print(f"GAN: {starting_points.entry(cfg, 'gan', *starting_points.GAN_KEYS)}")
 
 
 if __name__ == "__main__":
+    runtime.setup()
     sys.argv[1:] = [arg for arg in sys.argv[1:] if not arg.startswith("pretrain=")] + ["pretrain=builtin"]
     with exit_on_user_error("ganaug.pretrain"):
         check_overrides(sys.argv[1:], "train")

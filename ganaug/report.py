@@ -4,10 +4,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ganaug import results
-from ganaug.errors import UserError, exit_on_user_error
-from ganaug.files import atomic_write
-from ganaug.reporting import build_rows, find_runs, markdown, plot, to_csv
+from ganaug.evaluation.sweep_report import build_rows, find_runs, markdown, plot, to_csv
+from ganaug.utils import results
+from ganaug.utils.errors import UserError, exit_on_user_error
+from ganaug.utils.files import atomic_write
 
 
 def main(argv: list[str] | None = None) -> None:

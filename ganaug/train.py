@@ -1,5 +1,5 @@
 """`python -m ganaug.train experiment=NAME [KEY=VALUE ...] [-m]`: one run (or a sweep) of the pipeline in
-`ganaug.pipeline`, its results in the Hydra output folder."""
+`ganaug.pipeline.runner`, its results in the Hydra output folder."""
 from __future__ import annotations
 
 import logging
@@ -7,26 +7,25 @@ import sys
 from pathlib import Path
 
 import hydra
-import torch
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from ganaug import results
-from ganaug.config import CONFIG_DIR, check_overrides
-from ganaug.errors import Diverged, exit_on_user_error
-from ganaug.pipeline import run
-from ganaug.trainers import quiet_lightning, thread_count
+from ganaug.pipeline.runner import run
+from ganaug.utils import results, runtime
+from ganaug.utils.config import CONFIG_DIR, check_overrides
+from ganaug.utils.errors import Diverged, exit_on_user_error
+from ganaug.utils.trainers import thread_count
 
 log = logging.getLogger(__name__)
+# A parallel launcher's worker imports this module to run a job, and names the job's folder before `main` runs.
+runtime.setup()
 
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="train")
 def main(cfg: DictConfig) -> float:
-    quiet_lightning()
     hydra_cfg = HydraConfig.get()
+    runtime.setup(thread_count(cfg.threads, hydra_cfg.launcher))
     output_dir = Path(hydra_cfg.runtime.output_dir)
-    if threads := thread_count(cfg.threads, hydra_cfg.launcher):
-        torch.set_num_threads(threads)
     if cfg.resume and (previous := results.finished(output_dir)):
         log.info("skipping %s: finished before (test_acc=%.4f); resume=false reruns it", output_dir, previous["test_acc"])
         return previous["test_acc"]

@@ -8,7 +8,10 @@ import torch
 from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig
 
-from ganaug.config import CONFIG_DIR
+from ganaug.utils import runtime
+from ganaug.utils.config import CONFIG_DIR
+
+runtime.setup()
 
 FAST = ["debug=fast"]
 

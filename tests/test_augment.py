@@ -1,8 +1,8 @@
 """Classic augmentations: elastic distortion per image, cutout for the strong view."""
 import torch
 
-from ganaug.augment import Cutout, ElasticDistortion
-from ganaug.data import BuiltinDigits
+from ganaug.data.mnist import BuiltinDigits
+from ganaug.models.augmentations import Cutout, ElasticDistortion
 
 
 def mass_centre(x: torch.Tensor) -> torch.Tensor:

@@ -1,4 +1,4 @@
-"""The GAN cache: what its key depends on, corrupt entries, and two runs racing for one entry."""
+"""The caches of trained networks: what the GAN's key depends on, corrupt entries, and two runs racing for one entry."""
 import json
 import subprocess
 import sys
@@ -6,33 +6,32 @@ from pathlib import Path
 
 import pytest
 import torch
-
-from ganaug import cache
-from ganaug.cache import cache_key
-from ganaug.pipeline import run
-
 from conftest import FAST
+
+from ganaug.pipeline import cache
+from ganaug.pipeline.generator_stage import gan_cache_entry
+from ganaug.pipeline.runner import run
 
 
 def test_key_depends_on_what_changes_the_gan_only(make_cfg):
     images = torch.zeros(3, 1, 28, 28)
-    key = cache_key(make_cfg(), images)
-    assert cache_key(make_cfg("augment.ratio=4", "classifier.epochs=7", "gan.sample_every=1"), images) == key
-    assert cache_key(make_cfg("experiment=augmented_classic", "data.test_per_class=20"), images) == key
-    assert cache_key(make_cfg("seed=1"), images) != key
-    assert cache_key(make_cfg("gan.steps=7"), images) != key
-    assert cache_key(make_cfg("data.n_per_class=10"), images) != key
-    assert cache_key(make_cfg("gan.module.mode_seeking=0.5"), images) != key
+    key = gan_cache_entry(make_cfg(), images)
+    assert gan_cache_entry(make_cfg("augment.ratio=4", "classifier.epochs=7", "gan.sample_every=1"), images) == key
+    assert gan_cache_entry(make_cfg("experiment=augmented_classic", "data.test_per_class=20"), images) == key
+    assert gan_cache_entry(make_cfg("seed=1"), images) != key
+    assert gan_cache_entry(make_cfg("gan.steps=7"), images) != key
+    assert gan_cache_entry(make_cfg("data.n_per_class=10"), images) != key
+    assert gan_cache_entry(make_cfg("gan.module.mode_seeking=0.5"), images) != key
     changed = images.clone()
     changed[0, 0, 0, 0] = 1  # the same folder with an edited image trains a new GAN
-    assert cache_key(make_cfg(), changed) != key
+    assert gan_cache_entry(make_cfg(), changed) != key
 
 
 def test_key_changes_with_the_training_version(make_cfg, monkeypatch):
     images = torch.zeros(3, 1, 28, 28)
-    key = cache_key(make_cfg(), images)
+    key = gan_cache_entry(make_cfg(), images)
     monkeypatch.setattr(cache, "TRAINING_VERSION", cache.TRAINING_VERSION + 1)
-    assert cache_key(make_cfg(), images) != key
+    assert gan_cache_entry(make_cfg(), images) != key
 
 
 def test_corrupt_entry_is_named_and_retrained(make_cfg, tmp_path, caplog):

@@ -1,13 +1,13 @@
-"""ganaug.checks: mislabelled images are flagged for a person to look at, clean ones rarely; skipped files drawn."""
+"""ganaug.data.checks: mislabelled images are flagged for a person to look at, clean ones rarely; skipped files drawn."""
 import shutil
 
 import torch
 from PIL import Image
 
-from ganaug.checks import skipped_grid, suspects
-from ganaug.data import BuiltinDigits
-from ganaug.folder import FolderDigits
-from ganaug.preparation import export
+from ganaug.data.checks import skipped_grid, suspects
+from ganaug.data.folder import FolderDigits
+from ganaug.data.mnist import BuiltinDigits
+from ganaug.data.overview import export
 
 
 def exported(tmp_path, n_train: int, n_test: int) -> FolderDigits:

@@ -2,13 +2,14 @@ import pytest
 import pytorch_lightning as pl
 import torch
 
-from ganaug.augment import RandomAffine
-from ganaug.classifier import Classifier
-from ganaug.data import BuiltinDigits, training_tensors
+from ganaug.data.datamodule import training_tensors
+from ganaug.data.mnist import BuiltinDigits
+from ganaug.models.augmentations import RandomAffine
+from ganaug.models.classifier import Classifier
 
 
 def cnn(channels: int, hidden: int) -> dict:
-    return {"_target_": "ganaug.networks.CNN", "channels": channels, "hidden": hidden}
+    return {"_target_": "ganaug.models.networks.CNN", "channels": channels, "hidden": hidden}
 
 
 def test_classifier_fits_a_tiny_set_and_records_history():
@@ -91,7 +92,7 @@ def test_an_unlabelled_image_below_the_confidence_threshold_adds_no_loss():
 
 
 def test_soft_labels_are_the_teachers_probabilities(make_cfg, tmp_path, monkeypatch):
-    from ganaug import generator_stage
+    from ganaug.pipeline import generator_stage
 
     class Teacher(torch.nn.Module):
         def forward(self, x):
@@ -103,12 +104,12 @@ def test_soft_labels_are_the_teachers_probabilities(make_cfg, tmp_path, monkeypa
     dm = BuiltinDigits(n_per_class=2)
     dm.setup()
     fakes, labels = torch.rand(6, 1, 28, 28), torch.arange(6)
-    probs, measures = generator_stage.training_targets(cfg, fakes, labels, dm, tmp_path)
+    probs, measures = generator_stage.training_targets(cfg, fakes, labels, dm, tmp_path, None)
     assert calls == ["teacher"]
     assert torch.allclose(probs.sum(1), torch.ones(6)) and torch.allclose(probs, Teacher()(fakes).softmax(1))
     assert measures["teacher_test_acc"] == 0.5 and 0 <= measures["teacher_agreement"] <= 1
-    hard, _ = generator_stage.training_targets(make_cfg("augment.fake_labels=hard"), fakes, labels, dm, tmp_path)
-    none, _ = generator_stage.training_targets(make_cfg("augment.fake_labels=none"), fakes, labels, dm, tmp_path)
+    hard, _ = generator_stage.training_targets(make_cfg("augment.fake_labels=hard"), fakes, labels, dm, tmp_path, None)
+    none, _ = generator_stage.training_targets(make_cfg("augment.fake_labels=none"), fakes, labels, dm, tmp_path, None)
     assert torch.equal(hard, labels) and none is None
 
 

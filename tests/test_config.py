@@ -1,8 +1,8 @@
 import pytest
 from omegaconf import OmegaConf
 
-from ganaug.config import check_group_keys, check_overrides, validate
-from ganaug.errors import UserError
+from ganaug.utils.config import check_group_keys, check_overrides, validate
+from ganaug.utils.errors import UserError
 
 EXPERIMENTS = {
     "baseline": (False, False),
@@ -34,6 +34,7 @@ def test_default_experiment_is_augmented(make_cfg):
         ("augment.ratio=-1", "augment.ratio"),
         ("augment.ratio=many", "augment.ratio"),
         ("data.n_per_class=0", "data.n_per_class"),
+        ("data.max_test_per_class=0", "data.max_test_per_class"),
         ("gan.steps=1.5", "gan.steps"),
         ("classifier.epochs=0", "classifier.epochs"),
         ("gan.module.ema_decay=1.5", "gan.module.ema_decay"),
@@ -121,7 +122,7 @@ def test_known_keys_pass(overrides):
 
 
 def test_the_classic_recipe_is_elastic_distortion_alone_unless_told(make_cfg):
-    from ganaug.classifier_stage import augmentation
+    from ganaug.pipeline.fitting import augmentation
 
     targets = lambda cfg: [t._target_.rsplit(".", 1)[-1] for t in augmentation(cfg)]  # noqa: E731
     assert targets(make_cfg("experiment=classic")) == ["ElasticDistortion"]

@@ -2,12 +2,12 @@
 import pytest
 import torch
 
-from ganaug.dagan import DAGAN
-from ganaug.errors import UserError
-from ganaug.quality import source_distance
+from ganaug.evaluation.quality import source_distance
+from ganaug.models.dagan import DAGAN
+from ganaug.utils.errors import UserError
 
-TINY_G = {"_target_": "ganaug.networks.ImageConditionedGenerator", "latent_dim": 8, "width": 8}
-TINY_D = {"_target_": "ganaug.networks.PairDiscriminator", "width": 8}
+TINY_G = {"_target_": "ganaug.models.networks.ImageConditionedGenerator", "latent_dim": 8, "width": 8}
+TINY_D = {"_target_": "ganaug.models.networks.PairDiscriminator", "width": 8}
 
 
 def tiny_dagan() -> DAGAN:

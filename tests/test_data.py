@@ -3,8 +3,9 @@ import re
 import pytest
 import torch
 
-from ganaug.data import BuiltinDigits, builtin_split, load_builtin
-from ganaug.errors import UserError
+from ganaug.data.datamodule import Fakes
+from ganaug.data.mnist import BuiltinDigits, builtin_split, load_builtin
+from ganaug.utils.errors import UserError
 
 
 def setup(**kwargs) -> BuiltinDigits:
@@ -64,8 +65,8 @@ def test_no_n_per_class_takes_the_whole_pool():
 
 def test_fakes_go_into_the_training_loader_only():
     dm = setup(n_per_class=3, batch_size=1000)
-    dm.add_fakes(torch.full((7, 1, 28, 28), 0.5), torch.zeros(7, dtype=torch.long))
-    x, target, _, unlabelled = next(iter(dm.train_dataloader()))
+    fakes = Fakes(torch.full((7, 1, 28, 28), 0.5), torch.zeros(7, dtype=torch.long))
+    x, target, _, unlabelled = next(iter(dm.train_dataloader(fakes)))
     assert len(target) == 37 and (x == 0.5).flatten(1).all(1).sum() == 7 and not unlabelled.any()
     assert target.sum(1).tolist() == [1.0] * 37
     assert sum(len(b[1]) for b in dm.val_dataloader()[1]) == 30
@@ -73,8 +74,7 @@ def test_fakes_go_into_the_training_loader_only():
 
 def test_unlabelled_fakes_are_flagged_and_carry_no_target():
     dm = setup(n_per_class=3, batch_size=1000)
-    dm.add_fakes(torch.full((7, 1, 28, 28), 0.5), None)
-    x, target, _, unlabelled = next(iter(dm.train_dataloader()))
+    x, target, _, unlabelled = next(iter(dm.train_dataloader(Fakes(torch.full((7, 1, 28, 28), 0.5), None))))
     is_fake = (x == 0.5).flatten(1).all(1)
     assert torch.equal(unlabelled, is_fake) and target[is_fake].sum() == 0
     assert torch.equal(target[~is_fake].argmax(1).sort().values, dm.train_y.sort().values)
@@ -82,8 +82,7 @@ def test_unlabelled_fakes_are_flagged_and_carry_no_target():
 
 def test_fakes_can_carry_a_loss_weight_and_reals_keep_weight_one():
     dm = setup(n_per_class=3, batch_size=1000)
-    fakes = torch.full((7, 1, 28, 28), 0.5)
-    dm.add_fakes(fakes, torch.zeros(7, dtype=torch.long), weight=0.25)
-    x, _, w, _ = next(iter(dm.train_dataloader()))
+    fakes = Fakes(torch.full((7, 1, 28, 28), 0.5), torch.zeros(7, dtype=torch.long), weight=0.25)
+    x, _, w, _ = next(iter(dm.train_dataloader(fakes)))
     is_fake = (x == 0.5).flatten(1).all(1)
     assert w[is_fake].tolist() == [0.25] * 7 and w[~is_fake].tolist() == [1.0] * 30

@@ -2,9 +2,9 @@
 import pytest
 import torch
 
-from ganaug.errors import Diverged
-from ganaug.gan import GAN
-from ganaug.pipeline import run
+from ganaug.models.gan import GAN
+from ganaug.pipeline.runner import run
+from ganaug.utils.errors import Diverged
 
 GAN_OVERRIDES = ("experiment=augmented", "gan.steps=10", "gan.checkpoint_every=4", "classifier.epochs=1")
 

@@ -10,13 +10,12 @@ import pytest
 import torch
 from PIL import Image
 
-from ganaug.data import BuiltinDigits, MNISTDigits, load_builtin
-from ganaug.errors import UserError
-from ganaug.folder import FolderDigits
-from ganaug.preparation import export
-from ganaug.pipeline import run
-
-from ganaug.synthetic import photo_folder
+from ganaug.data.folder import FolderDigits
+from ganaug.data.mnist import BuiltinDigits, MNISTDigits, load_builtin
+from ganaug.data.overview import export
+from ganaug.data.synthetic import photo_folder
+from ganaug.pipeline.runner import run
+from ganaug.utils.errors import UserError
 
 
 def folder(root: Path, **kwargs) -> FolderDigits:

@@ -1,9 +1,9 @@
 import pytorch_lightning as pl
 import torch
 
-from ganaug.augment import DiffAugment, cutout, translate
-from ganaug.gan import GAN
-from ganaug.networks import MinibatchStdDev
+from ganaug.models.augmentations import DiffAugment, cutout, translate
+from ganaug.models.gan import GAN
+from ganaug.models.networks import MinibatchStdDev
 
 
 def params(module: torch.nn.Module) -> dict[str, torch.Tensor]:
@@ -28,8 +28,8 @@ class RecordingGAN(GAN):
         self.steps.append((which, changed(d, self.discriminator), changed(g, self.generator)))
 
 
-TINY_G = {"_target_": "ganaug.networks.Generator", "latent_dim": 8, "width": 8}
-TINY_D = {"_target_": "ganaug.networks.Discriminator", "width": 8}
+TINY_G = {"_target_": "ganaug.models.networks.Generator", "latent_dim": 8, "width": 8}
+TINY_D = {"_target_": "ganaug.models.networks.Discriminator", "width": 8}
 
 
 def tiny_gan(cls=GAN, **kwargs) -> GAN:

@@ -6,11 +6,11 @@ import pytest
 import torch
 from torchvision.io import read_image
 
-from ganaug.classifier import Classifier
 from ganaug.evaluate import main as evaluate_main
-from ganaug.gan import GAN
 from ganaug.generate import main
-from ganaug.pipeline import run
+from ganaug.models.classifier import Classifier
+from ganaug.models.gan import GAN
+from ganaug.pipeline.runner import run
 
 
 def exit_code(command, *args) -> int:
@@ -34,9 +34,9 @@ def test_checkpoints_copied_away_from_their_run_load_with_no_other_argument(make
     assert gan.class_names == metrics["class_names"]
 
     classifier = Classifier.load_from_checkpoint(away / "classifier.ckpt", map_location="cpu").eval()
-    from ganaug.data import BuiltinDigits
+    from ganaug.data.mnist import BuiltinDigits
 
-    dm = BuiltinDigits(n_per_class=3)
+    dm = BuiltinDigits(n_per_class=3, max_test_per_class=20)  # the held-out digits of debug=fast
     dm.setup()
     accuracy = (classifier(dm.test_x).argmax(1) == dm.test_y).double().mean().item()
     assert accuracy == pytest.approx(metrics["test_acc"], abs=1e-6)

@@ -1,6 +1,6 @@
 import torch
 
-from ganaug.grids import SCALE, class_rows, labelled_grid
+from ganaug.utils.grids import SCALE, class_rows, labelled_grid
 
 
 def test_class_rows_put_one_class_per_row_and_leave_missing_blank():

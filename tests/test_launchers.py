@@ -5,12 +5,11 @@ import subprocess
 import sys
 
 import pytest
+from conftest import FAST
 from omegaconf import OmegaConf
 
 from ganaug.report import main as report
-from ganaug.trainers import thread_count
-
-from conftest import FAST
+from ganaug.utils.trainers import thread_count
 
 
 @pytest.mark.parametrize(

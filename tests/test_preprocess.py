@@ -1,15 +1,14 @@
 """Preprocessing: photos of known digits become MNIST-like digits, whatever the file format."""
 import numpy as np
+import pytest
 import torch
 from PIL import Image, ImageOps
-import pytest
 
-from ganaug.data import load_builtin
-from ganaug.folder import FolderDigits
-from ganaug.preprocess import CENTRE, NotADigit, prepare_file
-from ganaug.quality import DigitFeatures
-
-from ganaug.synthetic import photo, photo_folder
+from ganaug.data.folder import FolderDigits
+from ganaug.data.mnist import load_builtin
+from ganaug.data.preprocessing import CENTRE, NotADigit, prepare_file
+from ganaug.data.synthetic import photo, photo_folder
+from ganaug.models.digit_features import DigitFeatures
 
 
 def correlation(a: torch.Tensor, b: torch.Tensor) -> float:

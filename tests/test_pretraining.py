@@ -3,15 +3,14 @@ import pytest
 import pytorch_lightning as pl
 import torch
 
-from ganaug import pretraining
-from ganaug.cache import cache_key
-from ganaug.classifier import Classifier
-from ganaug.classifier_stage import build
-from ganaug.errors import UserError
-from ganaug.gan import GAN
-from ganaug.pipeline import run
-from ganaug.preparation import export
-from ganaug.data import BuiltinDigits
+from ganaug.data.mnist import BuiltinDigits
+from ganaug.data.overview import export
+from ganaug.models.classifier import Classifier
+from ganaug.models.gan import GAN
+from ganaug.pipeline import starting_points
+from ganaug.pipeline.generator_stage import gan_cache_entry
+from ganaug.pipeline.runner import run
+from ganaug.utils.errors import UserError
 
 TINY = ["pretrain=builtin", "pretrain.classifier_epochs=1", "pretrain.gan_steps=2", "gan.adapt_steps=2"]
 
@@ -33,28 +32,37 @@ def test_pretraining_on_the_builtin_data_itself_is_refused(make_cfg, tmp_path):
 def test_pretraining_needs_digit_classes(make_cfg, tmp_path):
     cfg = make_cfg("data=folder", f"data.root={tmp_path}", *TINY)
     with pytest.raises(UserError, match=r"^pretrain=builtin starts from networks that know the digits 0-9, but the classes are \['a', 'b'\]"):
-        pretraining.check(cfg, ["a", "b"])
+        starting_points.check(cfg, type("Letters", (), {"class_names": ["a", "b"]})())
 
 
 def test_a_folder_run_starts_from_the_pool_networks_and_adapts_them(make_cfg, digit_folder, tmp_path):
-    cfg = make_cfg("experiment=augmented", "data=folder", f"data.root={digit_folder}", *TINY)
+    cfg = make_cfg("experiment=augmented", "data=folder", f"data.root={digit_folder}", "classifier.freeze=true", *TINY)
     metrics = run(cfg, tmp_path / "run")
     assert metrics["pretrain"] == "builtin" and metrics["status"] == "complete"
-    pretrained = list((tmp_path / "outputs" / "pretrained").glob("*.ckpt"))
-    assert sorted(p.name.split("-")[0] for p in pretrained) == ["classifier", "gan"]
-    assert 0 < metrics["time_s"]["gan"]
+    cached = list((tmp_path / "outputs" / "pretrained").glob("*.ckpt"))
+    assert sorted(p.name.split("-")[0] for p in cached) == ["classifier", "gan"]
+    assert 0 < metrics["time_s"]["pretrained"] and 0 < metrics["time_s"]["gan"]
 
-    cfg.num_classes = 10
-    dm = type("DM", (), {"class_names": metrics["class_names"]})()
-    start = build(cfg, dm, [], pretrained=True).net.state_dict()
-    assert all(torch.equal(start[k], v) for k, v in pretraining.classifier_state(cfg).items())
+    # The frozen parts end where the pool-trained networks are (so the run started there); the rest moved.
+    start_gan = starting_points.gan_state(cfg)  # read back from the cache
+    adapted_gan = torch.load(tmp_path / "run" / "checkpoints" / "gan.ckpt", weights_only=True)["state_dict"]
+    frozen = [k for k in start_gan if k.startswith("discriminator.features.0.") and not k.endswith(("_u", "_v"))]
+    assert frozen and all(torch.equal(adapted_gan[k], start_gan[k]) for k in frozen)  # D's first block (FreezeD)
+    assert not all(torch.equal(adapted_gan[k], v) for k, v in start_gan.items() if k.startswith("generator."))
+
+    start_cnn = starting_points.classifier_state(cfg)
+    adapted_cnn = torch.load(tmp_path / "run" / "checkpoints" / "classifier.ckpt", weights_only=True)["state_dict"]
+    convs = ["net.0.weight", "net.0.bias", "net.3.weight", "net.3.bias"]  # classifier.freeze=true keeps them
+    assert all(torch.equal(adapted_cnn[f"net.{k}"], start_cnn[k]) for k in convs)
+    assert not torch.equal(adapted_cnn["net.net.10.weight"], start_cnn["net.10.weight"])  # the head adapted
+
     scratch = make_cfg("experiment=augmented", "data=folder", f"data.root={digit_folder}")
-    assert cache_key(scratch, torch.zeros(1)) != cache_key(cfg, torch.zeros(1))
+    assert gan_cache_entry(scratch, torch.zeros(1)) != gan_cache_entry(cfg, torch.zeros(1))
 
 
 def test_frozen_discriminator_blocks_do_not_move():
-    gan = GAN({"_target_": "ganaug.networks.Generator", "latent_dim": 8, "width": 8},
-              {"_target_": "ganaug.networks.Discriminator", "width": 8}, freeze_d_blocks=1)
+    gan = GAN({"_target_": "ganaug.models.networks.Generator", "latent_dim": 8, "width": 8},
+              {"_target_": "ganaug.models.networks.Discriminator", "width": 8}, freeze_d_blocks=1)
     first, second = [m for m in gan.discriminator.modules() if isinstance(m, torch.nn.Conv2d)]
     before = [p.detach().clone() for p in (*first.parameters(), *second.parameters())]
     pl.seed_everything(0, verbose=False)
@@ -67,11 +75,11 @@ def test_frozen_discriminator_blocks_do_not_move():
 
 
 def test_frozen_classifier_features_keep_their_convolutions():
-    classifier = Classifier({"_target_": "ganaug.networks.CNN", "channels": 4, "hidden": 8}, freeze_features=True)
+    classifier = Classifier({"_target_": "ganaug.models.networks.CNN", "channels": 4, "hidden": 8}, freeze_features=True)
     conv = [p.detach().clone() for m in classifier.net.modules() if isinstance(m, torch.nn.Conv2d) for p in m.parameters()]
     dense = classifier.net.net[-1].weight.detach().clone()
     optimizer = classifier.configure_optimizers()
-    from ganaug.data import training_tensors
+    from ganaug.data.datamodule import training_tensors
 
     classifier.training_step(training_tensors(torch.rand(4, 1, 28, 28), torch.arange(4), 10), 0).backward()
     optimizer.step()

@@ -5,9 +5,9 @@ from types import SimpleNamespace
 import pytorch_lightning as pl
 import torch
 
-from ganaug.classifier import Classifier
-from ganaug.data import training_loader
-from ganaug.progress import ProgressLog, duration
+from ganaug.data.datamodule import training_loader
+from ganaug.models.classifier import Classifier
+from ganaug.utils.progress import ProgressLog, duration
 
 
 def test_a_line_every_tenth_of_the_epochs_with_time_left_until_the_last():
@@ -15,7 +15,7 @@ def test_a_line_every_tenth_of_the_epochs_with_time_left_until_the_last():
     progress = ProgressLog("classifier")
     trainer = pl.Trainer(max_epochs=20, logger=False, enable_checkpointing=False, enable_progress_bar=False,
                          callbacks=[progress])
-    classifier = Classifier({"_target_": "ganaug.networks.CNN", "channels": 2, "hidden": 4})
+    classifier = Classifier({"_target_": "ganaug.models.networks.CNN", "channels": 2, "hidden": 4})
     trainer.fit(classifier, train_dataloaders=training_loader(torch.rand(8, 1, 28, 28), torch.arange(8), 10, 8))
     assert len(progress.lines) == 10
     assert progress.lines[0].startswith("classifier: 10% (2/20 epochs), ") and progress.lines[0].endswith(" left")

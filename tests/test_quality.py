@@ -1,8 +1,9 @@
 import pytest
 import torch
 
-from ganaug.data import BuiltinDigits
-from ganaug.quality import DigitFeatures, gan_quality, near_copy_rate, nearest_pairs
+from ganaug.data.mnist import BuiltinDigits
+from ganaug.evaluation.quality import gan_quality, near_copy_rate, nearest_pairs
+from ganaug.models.digit_features import DigitFeatures
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,9 @@ import json
 import torch
 from torch import nn
 
-from ganaug.gan import GAN
-from ganaug.selection import best_of, label_probability
-from ganaug.pipeline import run
+from ganaug.models.gan import GAN
+from ganaug.pipeline.runner import run
+from ganaug.pipeline.selection import best_of, label_probability
 
 
 class BrightIsZero(nn.Module):
@@ -20,7 +20,7 @@ class BrightIsZero(nn.Module):
 
 def test_best_of_keeps_the_candidate_the_judge_likes_best():
     torch.manual_seed(0)
-    gan = GAN({"_target_": "ganaug.networks.Generator"}, {"_target_": "ganaug.networks.Discriminator"})
+    gan = GAN({"_target_": "ganaug.models.networks.Generator"}, {"_target_": "ganaug.models.networks.Discriminator"})
     labels, pool = torch.tensor([0, 0, 3, 7]), 5
     chosen = best_of(gan, labels, BrightIsZero(), pool, seed=4)
     candidates = gan.sample(labels.repeat_interleave(pool), seed=4).view(4, pool, 1, 28, 28)

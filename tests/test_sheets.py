@@ -7,13 +7,12 @@ import pytest
 import torch
 from omegaconf import OmegaConf
 
-from ganaug.data import BuiltinDigits
-from ganaug.errors import UserError
-from ganaug.folder import FolderDigits
-from ganaug.quality import DigitFeatures
-from ganaug.preparation import cut, sheet_settings
-from ganaug.sheets import cell_labels, cut_sheet
-from ganaug.synthetic import sheet_photo
+from ganaug.data.folder import FolderDigits
+from ganaug.data.mnist import BuiltinDigits
+from ganaug.data.sheets import cell_labels, cut, cut_sheet, sheet_settings
+from ganaug.data.synthetic import sheet_photo
+from ganaug.models.digit_features import DigitFeatures
+from ganaug.utils.errors import UserError
 
 
 def digits_by_row() -> torch.Tensor:
@@ -55,21 +54,8 @@ def test_labels_per_row_column_or_cell():
         cell_labels("abcd", 2, 3)
 
 
-@pytest.mark.parametrize(
-    "args, message",
-    [
-        (["sheet=missing.jpg", "out=o", "rows=2", "cols=2", "labels=ab"], "sheet=missing.jpg: not a readable image"),
-        (["sheet=notes.jpg", "out=o", "rows=2", "cols=2", "labels=ab"], "sheet=notes.jpg: not a readable image"),
-        (["sheet=blank.png", "out=o", "rows=2", "cols=2", "labels=abc"], "labels='abc' has 3 characters"),
-        (["sheet=blank.png", "out=o", "rows=2", "labels=ab"], "sheet=PHOTO needs cols=..."),
-        (["sheet=blank.png", "out=o", "rows=2", "cols=2", "labels=ab"], "the sheet holds no ink"),
-        (["sheet=grid.png", "out=o", "rows=5", "cols=10", "labels=01234"],
-         "rows=5 does not fit the sheet (a cell holds two rows of digits): its digits stand in 10 rows; give rows=10"),
-        (["sheet=grid.png", "out=o"], "sheet=PHOTO needs rows=... cols=... labels=..."),
-        (["sheet=odd.png", "out=o"], "odd.yaml: columns is not a sheet setting; use out, rows, cols, labels"),
-    ],
-)
-def test_bad_sheets_and_arguments_end_with_one_line(tmp_path, args, message):
+def sheet_args(tmp_path, args: list[str]) -> dict:
+    """The photos the bad-sheet cases name, made in `tmp_path`, and the command line's sheet settings as a config."""
     from PIL import Image
 
     (tmp_path / "notes.jpg").write_text("not an image")
@@ -77,11 +63,42 @@ def test_bad_sheets_and_arguments_end_with_one_line(tmp_path, args, message):
     if "grid" in args[0] or "odd" in args[0]:
         sheet_photo(digits_by_row(), 10, 10, ruled=False, seed=1).save(tmp_path / args[0].removeprefix("sheet="))
         (tmp_path / "odd.yaml").write_text("rows: 10\ncolumns: 10\n")
-    result = subprocess.run([sys.executable, "-m", "ganaug.prepare", *args, f"paths.root={tmp_path}"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 2 and "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("ganaug.prepare: error: ") and message in lines[0], result.stderr
+    given = dict(arg.split("=", 1) for arg in args)
+    given["sheet"] = str(tmp_path / given["sheet"])
+    return {"out": None, "rows": None, "cols": None, "labels": None,
+            **{k: int(v) if k in ("rows", "cols") else v for k, v in given.items()}}
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["sheet=missing.jpg", "out=o", "rows=2", "cols=2", "labels=ab"], "missing.jpg: not a readable image"),
+        (["sheet=notes.jpg", "out=o", "rows=2", "cols=2", "labels=ab"], "notes.jpg: not a readable image"),
+        (["sheet=blank.png", "out=o", "rows=2", "cols=2", "labels=abc"], "labels='abc' has 3 characters"),
+        (["sheet=blank.png", "out=o", "rows=2", "cols=2", "labels=ab"], "the sheet holds no ink"),
+        (["sheet=grid.png", "out=o", "rows=5", "cols=10", "labels=01234"],
+         "rows=5 does not fit the sheet (a cell holds two rows of digits): its digits stand in 10 rows; give rows=10"),
+        (["sheet=grid.png", "out=o"], "sheet=PHOTO needs rows=... cols=... labels=..."),
+        (["sheet=odd.png", "out=o"], "odd.yaml: columns is not a sheet setting; use out, rows, cols, labels"),
+    ],
+)
+def test_bad_sheets_and_arguments_end_with_one_line(tmp_path, capsys, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stopped:
+        cut(OmegaConf.create(sheet_args(tmp_path, args)))
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert stopped.value.code == 2 and len(lines) == 1
+    assert lines[0].startswith("ganaug.prepare: error: ") and message in lines[0], lines
+
+
+def test_the_prepare_command_says_what_a_sheet_lacks_in_one_line(tmp_path):
+    from PIL import Image
+
+    Image.new("L", (300, 200), 240).save(tmp_path / "blank.png")
+    result = subprocess.run([sys.executable, "-m", "ganaug.prepare", "sheet=blank.png", "out=o", "rows=2", "labels=ab",
+                             f"paths.root={tmp_path}"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and result.stderr.strip() == "ganaug.prepare: error: sheet=PHOTO needs cols=... " \
+        "(out=DIR rows=R cols=C labels=..., on the command line or in blank.yaml)"
 
 
 @pytest.mark.parametrize("rows, cols, message", [

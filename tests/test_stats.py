@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from ganaug.stats import summarize, t95
+from ganaug.evaluation.statistics import summarize, t95
 
 
 def test_summary_matches_a_hand_computed_interval():

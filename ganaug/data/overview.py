@@ -1,0 +1,60 @@
+"""What `python -m ganaug.prepare data=...` does: look at a data set before training on it (counts, previews,
+checks, export as a folder)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+from hydra.utils import instantiate
+from omegaconf import DictConfig
+from torchvision.io import write_png
+
+from ganaug.data.checks import skipped_grid, suspects
+from ganaug.data.datamodule import DigitsDataModule
+from ganaug.utils.config import validate
+from ganaug.utils.errors import exit_on_user_error
+from ganaug.utils.grids import save_grid
+
+
+def counts_table(dm: DigitsDataModule) -> str:
+    """Per class: images available for training, used for training, and held out for testing."""
+    lines = [f"{'class':>8} {'available':>10} {'training':>9} {'test':>6}"]
+    train, test = dm.train_y.bincount(minlength=dm.num_classes), dm.test_y.bincount(minlength=dm.num_classes)
+    for c, name in enumerate(dm.class_names):
+        lines.append(f"{name:>8} {dm.pool_counts[c]:>10} {train[c].item():>9} {test[c].item():>6}")
+    lines.append(f"{'total':>8} {sum(dm.pool_counts):>10} {len(dm.train_y):>9} {len(dm.test_y):>6}")
+    return "\n".join(lines)
+
+
+def export(dm: DigitsDataModule, out: Path) -> None:
+    """Write the training and test images as `out/{train,test}/<class>/<index>.png` (8-bit grayscale)."""
+    for split, x, y, index in (("train", dm.train_x, dm.train_y, dm.train_index), ("test", dm.test_x, dm.test_y, dm.test_index)):
+        for c, name in enumerate(dm.class_names):
+            (out / split / name).mkdir(parents=True, exist_ok=True)
+        for image, label, i in zip(x, y, index.tolist()):
+            write_png((image * 255).round().to(torch.uint8), str(out / split / dm.class_names[label] / f"{i:05d}.png"))
+
+
+def look_at_data(cfg: DictConfig, output_dir: Path) -> None:
+    """Counts, previews, checks and the optional export of the configured data set."""
+    with exit_on_user_error("ganaug.prepare"):
+        validate(cfg)
+        dm: DigitsDataModule = instantiate(cfg.data)
+        dm.setup()
+    print(counts_table(dm))
+    if dm.skipped:
+        print(f"skipped {len(dm.skipped)} file(s):", *dm.skipped, sep="\n  ")
+        if skipped_grid(dm, output_dir / "skipped.png"):
+            print(f"the skipped files that could be read, as they are on disk: {output_dir / 'skipped.png'}")
+    flagged = suspects(dm, output_dir / "check_these.png")
+    if flagged is None:
+        print("no label check: the classes are not the digits 0-9, which is all the shipped digit network knows")
+    elif flagged:
+        print(f"check these {len(flagged)} image(s), read confidently as another digit (nothing was moved):",
+              *flagged, f"drawn in {output_dir / 'check_these.png'}", sep="\n  ")
+    save_grid(output_dir / "preview_train.png", dm.train_x, dm.train_y, dm.class_names)
+    save_grid(output_dir / "preview_test.png", dm.test_x, dm.test_y, dm.class_names)
+    print(f"previews: {output_dir / 'preview_train.png'} and preview_test.png")
+    if cfg.export:
+        export(dm, Path(cfg.export))
+        print(f"exported {len(dm.train_y)} training and {len(dm.test_y)} test images to {cfg.export}")

@@ -1,0 +1,196 @@
+"""A photographed or scanned sheet of handwritten digits written in a grid → one image file per digit.
+
+The sheet is found as the largest light region (the paper) and straightened by a perspective warp from its
+four corners; the writing area is the box around its ink (the digits, and the ruled lines if there are any),
+cut into rows × cols equal cells. A cell's inner part (without the ruled lines at its edges) is written as a
+PNG under its label's folder; cells without ink are dropped.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from omegaconf import DictConfig, OmegaConf
+from PIL import Image, ImageDraw
+from torchvision.transforms.functional import perspective, to_pil_image
+
+from ganaug.data.preprocessing import NotADigit, connected_components, otsu, read_gray
+from ganaug.utils.errors import UserError, exit_on_user_error
+
+SHEET_SIZE = 1000  # the straightened sheet's longer side, in pixels
+INNER = 0.12       # share of a cell cut away on each side (the ruled lines, neighbours' strokes)
+
+
+def cell_labels(labels: str, rows: int, cols: int) -> list[list[str]]:
+    """The label of every cell from `labels`: one character per row, one per column, or one per cell (row by row)."""
+    if len(labels) == rows:
+        return [[label] * cols for label in labels]
+    if len(labels) == cols:
+        return [list(labels) for _ in range(rows)]
+    if len(labels) == rows * cols:
+        return [list(labels[r * cols : (r + 1) * cols]) for r in range(rows)]
+    raise UserError(
+        f"labels={labels!r} has {len(labels)} characters; give one per row ({rows}), one per column ({cols}) "
+        f"or one per cell ({rows * cols})"
+    )
+
+
+def sheet_corners(gray: torch.Tensor) -> list[list[int]]:
+    """Top-left, top-right, bottom-right and bottom-left corners ([x, y]) of the largest light region."""
+    light = gray > otsu(gray)
+    scale = max(1, max(gray.shape) // 200)  # find the region on a coarse copy
+    coarse = light[::scale, ::scale]
+    ids = connected_components(coarse)
+    if ids.max() == 0:
+        raise UserError("no paper found on the sheet (no light region); photograph it on a darker background or scan it")
+    largest = ids.flatten()[ids.flatten() > 0].bincount().argmax()
+    ys, xs = (ids == largest).nonzero(as_tuple=True)
+    xs, ys = xs * scale, ys * scale
+    corner = lambda score: [int(xs[score.argmax()]), int(ys[score.argmax()])]  # noqa: E731
+    return [corner(-(xs + ys)), corner(xs - ys), corner(xs + ys), corner(ys - xs)]
+
+
+def straighten(gray: torch.Tensor) -> torch.Tensor:
+    """The sheet warped to an upright rectangle (dark ink on light paper), its longer side SHEET_SIZE."""
+    tl, tr, br, bl = sheet_corners(gray)
+    width = max(tr[0] - tl[0], br[0] - bl[0])
+    height = max(bl[1] - tl[1], br[1] - tr[1])
+    if width < 50 or height < 50:
+        raise UserError("the sheet found is under 50 pixels a side; photograph the whole sheet, larger")
+    scale = SHEET_SIZE / max(width, height)
+    w, h = round(width * scale), round(height * scale)
+    canvas = torch.nn.functional.pad(gray, (0, max(0, w - gray.shape[1]), 0, max(0, h - gray.shape[0])), value=1.0)
+    warped = perspective(canvas[None], [tl, tr, br, bl], [[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], fill=[1.0])
+    return warped[0, :h, :w]
+
+
+def writing_area(sheet: torch.Tensor) -> tuple[int, int, int, int]:
+    """(top, bottom, left, right) of the box around the sheet's ink, a sheet edge's width inside the paper."""
+    margin = max(2, sheet.shape[1] // 100)
+    inner = sheet[margin:-margin, margin:-margin]
+    ink = inner < otsu(inner)
+    rows, cols = ink.float().mean(1) > 0.002, ink.float().mean(0) > 0.002
+    if not rows.any():
+        raise UserError("the sheet holds no ink; is it the right photo?")
+    r, c = rows.nonzero().flatten(), cols.nonzero().flatten()
+    return int(r[0]) + margin, int(r[-1]) + margin + 1, int(c[0]) + margin, int(c[-1]) + margin + 1
+
+
+def without_lines(ink: torch.Tensor) -> torch.Tensor:
+    """A (H, W) ink mask without its ruled lines: the straight runs of ink longer than a third of the area."""
+    h, w = ink.shape
+    lines = torch.zeros_like(ink)
+    for length, horizontal in ((w // 3, True), (h // 3, False)):
+        size, pad = ((1, length | 1), (0, length // 2)) if horizontal else ((length | 1, 1), (length // 2, 0))
+        # thickened across first, so that a line still slightly tilted after straightening is one long run
+        across = ((5, 1), (2, 0)) if horizontal else ((1, 5), (0, 2))
+        thick = F.max_pool2d(ink.float()[None, None], across[0], 1, across[1])
+        opened = F.max_pool2d(-F.max_pool2d(-thick, size, 1, pad), size, 1, pad)[0, 0]
+        lines |= opened > 0
+    return ink & ~(F.max_pool2d(lines.float()[None, None], 5, 1, 2)[0, 0] > 0)
+
+
+def ink_bands(profile: torch.Tensor) -> list[tuple[int, int]]:
+    """The [start, end) runs where a projection of the writing holds ink, the specks' runs left out."""
+    on = (profile > 0).tolist() + [False]
+    runs, start = [], None
+    for i, inked in enumerate(on):
+        if inked and start is None:
+            start = i
+        elif not inked and start is not None:
+            runs.append((start, i))
+            start = None
+    longest = max((end - begin for begin, end in runs), default=0)
+    return [(begin, end) for begin, end in runs if end - begin >= 0.2 * longest]
+
+
+def check_grid(area: torch.Tensor, rows: int, cols: int) -> None:
+    """Raise a UserError when rows × cols does not fit the writing: a cell holding two rows (or columns) of digits,
+    or a row (column) of digits cut in two by a cell's edge."""
+    writing = without_lines(area < otsu(area))
+    for key, name, count, profile in (("rows", "row", rows, writing.sum(1)), ("cols", "column", cols, writing.sum(0))):
+        bands = ink_bands(profile)
+        size = len(profile) / count
+        cells = [int((begin + end) / 2 // size) for begin, end in bands]  # the cell holding each band's middle
+        cut = any(max(cell * size - begin, end - (cell + 1) * size) > 0.15 * size  # reaching far into a neighbour
+                  for (begin, end), cell in zip(bands, cells))
+        shared = len(set(cells)) < len(cells)
+        if cut or shared:
+            why = "a cell's edge cuts through digits" if cut else f"a cell holds two {name}s of digits"
+            raise UserError(f"{key}={count} does not fit the sheet ({why}): its digits stand in {len(bands)} {name}s; "
+                            f"give {key}={len(bands)}")
+
+
+def cut_sheet(photo: Path, out: Path, rows: int, cols: int, labels: str) -> tuple[int, int]:
+    """Write each inked cell of the sheet in `photo` as OUT/<label>/<sheet>_<r>_<c>.png and OUT/<sheet>_preview.png
+    (the writing area with the grid and each cell's label); returns (cells written, empty cells dropped)."""
+    names = cell_labels(labels, rows, cols)
+    try:
+        gray = read_gray(photo, max_size=2 * SHEET_SIZE)
+    except NotADigit as error:
+        raise UserError(f"sheet={photo}: {error}") from None
+    sheet = straighten(gray)
+    top, bottom, left, right = writing_area(sheet)
+    area = sheet[top:bottom, left:right]
+    check_grid(area, rows, cols)
+    preview = to_pil_image(area).convert("RGB")
+    draw = ImageDraw.Draw(preview)
+    cell_h, cell_w = area.shape[0] / rows, area.shape[1] / cols
+    written = dropped = 0
+    for r in range(rows):
+        for c in range(cols):
+            y0, x0 = r * cell_h, c * cell_w
+            cell = area[round(y0 + INNER * cell_h) : round(y0 + (1 - INNER) * cell_h),
+                        round(x0 + INNER * cell_w) : round(x0 + (1 - INNER) * cell_w)]
+            draw.rectangle([x0, y0, x0 + cell_w, y0 + cell_h], outline="blue")
+            if (1 - cell).max() - (1 - cell).median() < 0.25:  # nothing darker than the paper: an empty cell
+                dropped += 1
+                continue
+            target = out / names[r][c] / f"{photo.stem}_{r}_{c}.png"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            Image.fromarray((cell * 255).round().byte().numpy()).save(target)
+            draw.text((x0 + 3, y0 + 2), names[r][c], fill="red")
+            written += 1
+    out.mkdir(parents=True, exist_ok=True)
+    preview.save(out / f"{photo.stem}_preview.png")
+    return written, dropped
+
+
+SHEET_KEYS = ("out", "rows", "cols", "labels")
+
+
+def sheet_settings(cfg: DictConfig) -> dict:
+    """out, rows, cols and labels for cutting `cfg.sheet`: the command line's, else those in a YAML file beside the
+    photo (PHOTO.yaml, e.g. `rows: 10`, `cols: 10`, `labels: "0123456789"`)."""
+    settings = {}
+    beside = Path(cfg.sheet).with_suffix(".yaml")
+    if beside.is_file():
+        try:
+            settings = OmegaConf.to_container(OmegaConf.load(beside))
+        except Exception as error:  # the YAML parser's many error types
+            raise UserError(f"{beside}: not readable YAML ({type(error).__name__}); write lines like 'rows: 10'") from None
+        unknown = sorted(set(settings) - set(SHEET_KEYS)) if isinstance(settings, dict) else ["(not a mapping)"]
+        if unknown:
+            raise UserError(f"{beside}: {', '.join(map(str, unknown))} is not a sheet setting; use {', '.join(SHEET_KEYS)}")
+        if "labels" in settings and not isinstance(settings["labels"], str):
+            raise UserError(f"{beside}: labels must be text in quotes, e.g. labels: \"0123456789\"")
+    settings.update({key: cfg[key] for key in SHEET_KEYS if cfg[key] is not None})
+    missing = [key for key in SHEET_KEYS if settings.get(key) is None]
+    if missing:
+        raise UserError(f"sheet=PHOTO needs {' '.join(f'{k}=...' for k in missing)} (out=DIR rows=R cols=C labels=..., "
+                        f"on the command line or in {beside.name})")
+    rows, cols = settings["rows"], settings["cols"]
+    if not (isinstance(rows, int) and isinstance(cols, int) and rows >= 1 and cols >= 1):
+        raise UserError(f"rows={rows} cols={cols}: use whole numbers >= 1")
+    return settings
+
+
+def cut(cfg: DictConfig) -> None:
+    """Cut the photographed sheet `cfg.sheet` into a folder of digits."""
+    with exit_on_user_error("ganaug.prepare"):
+        settings = sheet_settings(cfg)
+        out = Path(settings["out"])
+        written, dropped = cut_sheet(Path(cfg.sheet), out, settings["rows"], settings["cols"], str(settings["labels"]))
+    print(f"wrote {written} digits to {out}/<label>/ ({dropped} empty cells dropped); "
+          f"check {out / (Path(cfg.sheet).stem + '_preview.png')}, then train with data=folder data.root={out}")

@@ -1,0 +1,214 @@
+"""A sweep's results as a report: runs grouped into configurations, mean ± 95 % CI over seeds, paired differences
+to the real-only configurations, and the report's markdown, CSV and plots."""
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from pathlib import Path
+
+from omegaconf import OmegaConf
+
+from ganaug.evaluation.statistics import Summary, summarize
+from ganaug.utils import results
+from ganaug.utils.files import atomic_write
+
+PAPER_EPOCHS = (20, 80, 140, 220, 300)
+GAN_COLUMNS = ("diversity_min", "label_fidelity", "near_copy_rate", "fid", "cas")
+GAN_KEYS = ("gan=", "gan.")  # overrides that change only runs that use a generator
+# Overrides that are already columns of the report, or that only identify the run.
+_KNOWN = {"experiment", "seed", "augment.ratio", "augment.fake_labels", "data.n_per_class", "data", "hydra.sweep.dir",
+          "paths.root", "threads"}
+
+
+def find_runs(dirs: list[Path]) -> tuple[list[dict], list[tuple[Path, str]]]:
+    """Complete runs' metrics (each with `swept`: other overrides) and the run folders that are not complete."""
+    complete, broken = [], []
+    for directory in dirs:
+        for hydra_dir in sorted(directory.rglob(".hydra")):
+            run_dir = hydra_dir.parent
+            metrics = results.finished(run_dir)
+            if metrics is None:
+                broken.append((run_dir, results.why_not_finished(run_dir)))
+                continue
+            overrides = OmegaConf.load(hydra_dir / "overrides.yaml") if (hydra_dir / "overrides.yaml").exists() else []
+            pairs = (str(o).lstrip("+~").split("=", 1) for o in overrides)
+            generated = results.used_generator(metrics)
+            # GAN settings swept over a real-only run too do not change it: left out, it pairs with the runs that used them
+            swept = [f"{k}={v}" for k, v in sorted(pairs) if k not in _KNOWN]
+            metrics["swept"] = ",".join(pair for pair in swept if generated or not pair.startswith(GAN_KEYS))
+            metrics["fakes"] = results.fakes_labelled(metrics.get("fake_labels")) if generated else ""
+            complete.append(metrics)
+    return complete, broken
+
+
+def config_of(m: dict) -> tuple:
+    return (m["experiment"], m["ratio"], m["n_per_class"], m["data"], m["swept"], m["fakes"])
+
+
+REFERENCES = ("baseline", "classic")  # each configuration is compared, seed by seed, with these
+
+
+def reference_of(config: tuple, experiment: str) -> tuple:
+    """The real-only configuration `experiment` with the same data and the same swept values that it uses.
+
+    GAN and augmentation settings do not change a real-only run, so they are left out of the match.
+    """
+    _, _, n, data, swept, _ = config
+    kept = [pair for pair in swept.split(",") if pair and not pair.startswith((*GAN_KEYS, "augment."))]
+    return (experiment, 0.0, n, data, ",".join(kept), "")
+
+
+def paired_difference(members: list[dict], reference: list[dict]) -> Summary | None:
+    """Summary of test accuracy minus the reference's on the same seeds; None if no seed is shared."""
+    by_seed = {m["seed"]: m["test_acc"] for m in reference}
+    diffs = [m["test_acc"] - by_seed[m["seed"]] for m in members if m["seed"] in by_seed]
+    return summarize(diffs) if diffs else None
+
+
+def format_difference(d: Summary | None) -> str:
+    if d is None:
+        return ""
+    return f"{100 * d.mean:+.2f} ± {pct(d.ci95)} (n={d.n})" if d.n > 1 else f"{100 * d.mean:+.2f} (n=1)"
+
+
+def pct(x: float) -> str:
+    return f"{100 * x:.2f}"
+
+
+def pm(s: Summary) -> str:
+    return f"{pct(s.mean)} ± {pct(s.ci95)}" if s.n > 1 else pct(s.mean)
+
+
+def build_rows(runs: list[dict]) -> list[dict]:
+    """One row per configuration with the statistics of the report."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for m in runs:
+        groups[config_of(m)].append(m)
+    rows = []
+    for config in sorted(groups, key=lambda config: [(value is None, "" if value is None else value) for value in config]):
+        members = groups[config]
+        test = summarize([m["test_acc"] for m in members])
+        row = {
+            "experiment": config[0], "ratio": config[1], "n_per_class": config[2], "data": config[3],
+            "swept": config[4], "fakes": config[5], "n": test.n, "test_mean": test.mean, "test_std": test.std, "test_ci95": test.ci95,
+            "train_mean": summarize([m["train_acc"] for m in members]).mean,
+            **{f"{k}_mean": mean_of(members, k) for k in GAN_COLUMNS},
+            "collapsed": sum(bool(m.get("gan_collapsed")) for m in members),
+            "summary": test,
+        }
+        for ref in REFERENCES:
+            diff = None if config[0] == ref else paired_difference(members, groups.get(reference_of(config, ref), []))
+            row.update({f"vs_{ref}": diff, f"vs_{ref}_mean": diff and diff.mean, f"vs_{ref}_ci95": diff and diff.ci95,
+                        f"vs_{ref}_n": diff.n if diff else 0})
+        for epoch in PAPER_EPOCHS:
+            for split in ("train", "test"):
+                values = [h[f"{split}_acc"] for m in members for h in m.get("curve", []) if h["epoch"] == epoch]
+                row[f"{split}@{epoch}"] = sum(values) / len(values) if values else None
+        row["curve"] = mean_curve(members)
+        rows.append(row)
+    return rows
+
+
+def mean_of(members: list[dict], key: str) -> float | None:
+    """Mean of `key` over the runs that have it (GAN measures exist only where a GAN was used)."""
+    values = [m[key] for m in members if m.get(key) is not None]
+    return sum(values) / len(values) if values else None
+
+
+def mean_curve(members: list[dict]) -> list[tuple[int, float]]:
+    """(epoch, mean test accuracy) over the runs that evaluated that epoch."""
+    by_epoch: dict[int, list[float]] = defaultdict(list)
+    for m in members:
+        for h in m.get("curve", []):
+            by_epoch[h["epoch"]].append(h["test_acc"])
+    return [(e, sum(v) / len(v)) for e, v in sorted(by_epoch.items())]
+
+
+def label(row: dict) -> str:
+    parts = [row["experiment"]]
+    if row["fakes"]:
+        parts.append(f"ratio={row['ratio']:g} {row['fakes']}")
+    parts.append(f"n={'all' if row['n_per_class'] is None else row['n_per_class']}")
+    if row["swept"]:
+        parts.append(row["swept"])
+    return " ".join(parts)
+
+
+def markdown(rows: list[dict], broken: list[tuple[Path, str]]) -> str:
+    lines = [
+        "| configuration | runs | test acc % (mean ± 95% CI) | std | train acc % | vs baseline, paired (points ± 95% CI) "
+        "| vs classic, paired | diversity min | label fidelity | near-copies | FID | CAS | collapsed runs |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in rows:
+        diffs = " | ".join(format_difference(r[f"vs_{ref}"]) for ref in REFERENCES)
+        std = pct(r["test_std"]) if r["n"] > 1 else ""
+        gan = " | ".join("" if r[f"{k}_mean"] is None else f"{r[f'{k}_mean']:.2f}" for k in GAN_COLUMNS)
+        collapsed = str(r["collapsed"]) if r["diversity_min_mean"] is not None else ""
+        lines.append(f"| {label(r)} | {r['n']} | {pm(r['summary'])} | {std} | {pct(r['train_mean'])} | {diffs} | {gan} | {collapsed} |")
+    lines += ["", "Train / test accuracy % at the study's epochs, mean over seeds:", ""]
+    lines.append("| configuration | " + " | ".join(f"epoch {e}" for e in PAPER_EPOCHS) + " |")
+    lines.append("| --- |" + " --- |" * len(PAPER_EPOCHS))
+    for r in rows:
+        cells = [
+            f"{pct(r[f'train@{e}'])} / {pct(r[f'test@{e}'])}" if r[f"test@{e}"] is not None else "–"
+            for e in PAPER_EPOCHS
+        ]
+        lines.append(f"| {label(r)} | " + " | ".join(cells) + " |")
+    if broken:
+        lines += ["", "Runs not included:", ""] + [f"- `{path}`: {why}" for path, why in broken]
+    return "\n".join(lines) + "\n"
+
+
+CSV_FIELDS = ["experiment", "ratio", "fakes", "n_per_class", "data", "swept", "n", "test_mean", "test_std", "test_ci95",
+              "train_mean"] + [f"vs_{r}_{k}" for r in REFERENCES for k in ("mean", "ci95", "n")] + [f"{k}_mean" for k in GAN_COLUMNS] + ["collapsed"] + [
+              f"{s}@{e}" for e in PAPER_EPOCHS for s in ("train", "test")]
+
+
+def to_csv(rows: list[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def plot(rows: list[dict], out: Path) -> None:
+    """accuracy_vs_ratio.png (CI band per GAN experiment, real-only and classic as lines) and curves.png."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for kind in sorted({(r["experiment"], r["fakes"], r["swept"]) for r in rows if r["fakes"]}):
+        series = sorted((r for r in rows if (r["experiment"], r["fakes"], r["swept"]) == kind), key=lambda r: r["ratio"])
+        x = [r["ratio"] for r in series]
+        ax.plot(x, [100 * r["test_mean"] for r in series], marker="o", label=" ".join(kind).strip())
+        if all(r["n"] > 1 for r in series):
+            ax.fill_between(x, [100 * r["summary"].low for r in series], [100 * r["summary"].high for r in series], alpha=0.2)
+    for r in rows:
+        if not r["fakes"]:
+            ax.axhline(100 * r["test_mean"], linestyle="--", color="gray" if r["experiment"] == "baseline" else "black")
+            ax.annotate(label(r), (0, 100 * r["test_mean"]), xycoords=("axes fraction", "data"), fontsize=7)
+    ax.set(xlabel="fakes per real image (augment.ratio)", ylabel="held-out test accuracy %")
+    save_figure(fig, ax, out / "accuracy_vs_ratio.png", legend_size=8)
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for r in rows:
+        epochs, accs = zip(*r["curve"]) if r["curve"] else ((), ())
+        ax.plot(epochs, [100 * a for a in accs], label=label(r))
+    ax.set(xlabel="epoch", ylabel="held-out test accuracy %")
+    save_figure(fig, ax, out / "curves.png", legend_size=7)
+
+
+def save_figure(fig, ax, path: Path, legend_size: int) -> None:
+    """A legend when the axes name something, then the figure written atomically as a PNG and closed."""
+    import matplotlib.pyplot as plt
+
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=legend_size)
+    fig.tight_layout()
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=120))
+    plt.close(fig)

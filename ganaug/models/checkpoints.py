@@ -1,0 +1,22 @@
+"""Loading a saved GAN from its checkpoint file alone, whichever kind it is."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+
+from ganaug.models.dagan import DAGAN
+from ganaug.models.gan import GAN
+from ganaug.utils.errors import UserError
+
+
+def load_gan(checkpoint: Path) -> GAN:
+    """The GAN (or DAGAN, which keeps its source images) saved in a Lightning checkpoint, for sampling."""
+    if not checkpoint.is_file():
+        raise UserError(f"no checkpoint at {checkpoint}; pass a run's checkpoints/gan.ckpt")
+    try:
+        saved = torch.load(checkpoint, map_location="cpu", weights_only=True)
+        kind = DAGAN if "sources_x" in saved["state_dict"] else GAN
+        return kind.load_from_checkpoint(checkpoint, map_location="cpu").eval()
+    except Exception as error:
+        raise UserError(f"cannot read {checkpoint} as a GAN checkpoint ({type(error).__name__}); pass a run's checkpoints/gan.ckpt")

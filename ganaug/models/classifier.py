@@ -1,0 +1,152 @@
+"""The CNN classifier as a LightningModule: cross-entropy, SGD, accuracy on held-out and real training digits."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pytorch_lightning as pl
+import torch
+import torch.nn.functional as F
+from hydra.utils import instantiate
+from torch import nn
+from torchmetrics import MeanMetric
+from torchmetrics.classification import MulticlassAccuracy, MulticlassConfusionMatrix
+
+from ganaug.utils.config import plain
+from ganaug.utils.errors import ensure_finite
+from ganaug.utils.renames import upgrade
+
+
+class Classifier(pl.LightningModule):
+    """Trains `net` (a network config: `_target_` and arguments) with SGD, each training batch passed through the
+    `augmentation` transforms (configs too, applied in order); the configs and `class_names` are its
+    hyperparameters, so a checkpoint alone rebuilds it.
+
+    A training batch is (images, target probabilities, loss weights, unlabelled flags), as
+    `ganaug.data.datamodule.training_tensors` makes it. Labelled images (real ones, and fakes with hard or soft labels) take
+    the weighted cross-entropy to their target. Unlabelled ones (fakes whose labels are not trusted) take
+    FixMatch's loss: the prediction on the image as it is becomes a pseudo-label where its probability reaches
+    `confidence`, and a view through `strong_augmentation` is trained towards it, weighted by `unlabelled_weight`;
+    the share of them above the threshold is logged per epoch. `freeze_features` keeps the convolutions fixed.
+
+    Validation loader 0 is the held-out test set, loader 1 the real training images.
+
+    `history` keeps the train/test accuracy of every validation epoch, for the results file; a `validate` run
+    after training also leaves the held-out confusion matrix in `confusion` and logs it as a figure.
+    The training loss and accuracy are logged once per epoch (Lightning's `log` costs about as much as one
+    step of this small network). `channels_last` stores the network's weights in that memory format, which
+    makes its convolutions and pooling faster on CPUs.
+    """
+
+    def __init__(
+        self,
+        net: dict,
+        num_classes: int = 10,
+        lr: float = 0.05,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+        lr_schedule: str = "constant",
+        augmentation: list[dict] | None = None,
+        strong_augmentation: list[dict] | None = None,
+        confidence: float = 0.95,
+        unlabelled_weight: float = 1.0,
+        class_names: list[str] | None = None,
+        channels_last: bool = True,
+        freeze_features: bool = False,
+    ) -> None:
+        super().__init__()
+        net, augmentation, strong_augmentation = (upgrade(plain(config)) or [] for config in
+                                                  (net, augmentation, strong_augmentation))
+        class_names = self.class_names = plain(class_names) or [str(c) for c in range(num_classes)]
+        num_classes = len(class_names)
+        self.save_hyperparameters()  # configs, not modules: `Classifier.load_from_checkpoint(path)` rebuilds it
+        net = instantiate(net, num_classes=num_classes)
+        self.net = net.to(memory_format=torch.channels_last) if channels_last else net
+        for layer in self.net.modules():  # keep the convolutions as they start (pretrained), train the rest
+            if freeze_features and isinstance(layer, nn.Conv2d):
+                layer.requires_grad_(False)
+        self.augmentation = nn.Sequential(*(instantiate(transform) for transform in augmentation))
+        self.strong_augmentation = nn.Sequential(*(instantiate(transform) for transform in strong_augmentation))
+        self.train_loss = MeanMetric()
+        self.pass_rate = MeanMetric()
+        self.train_acc = MulticlassAccuracy(num_classes, average="micro")
+        self.eval_acc = nn.ModuleList([MulticlassAccuracy(num_classes, average="micro") for _ in range(2)])
+        self.test_confusion = MulticlassConfusionMatrix(num_classes)
+        self.history: list[dict[str, float]] = []
+        self.confusion: list[list[int]] = []
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x)
+
+    def configure_optimizers(self) -> torch.optim.Optimizer | dict:
+        optimizer = torch.optim.SGD(
+            self.parameters(),
+            lr=self.hparams.lr,
+            momentum=self.hparams.momentum,
+            weight_decay=self.hparams.weight_decay,
+        )
+        if self.hparams.lr_schedule == "constant":
+            return optimizer
+        # cosine: from lr down to 0 over the run, so that the final weights do not come from a full-size step
+        return {"optimizer": optimizer,
+                "lr_scheduler": torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=self.trainer.max_epochs)}
+
+    def training_step(self, batch: tuple[torch.Tensor, ...], batch_idx: int) -> torch.Tensor:
+        x, target, weight, unlabelled = batch
+        labelled = ~unlabelled
+        logits = self(self.augmentation(x[labelled]))
+        w = weight[labelled]
+        loss = (F.cross_entropy(logits, target[labelled], reduction="none") * w).sum() / w.sum().clamp_min(1e-12)
+        if unlabelled.any():
+            loss = loss + self.hparams.unlabelled_weight * self.unlabelled_loss(x[unlabelled])
+        ensure_finite(loss, "classifier", self.global_step, "lower classifier.module.lr")
+        self.train_loss.update(loss.detach())
+        if labelled.any():
+            self.train_acc.update(logits.detach(), target[labelled].argmax(1))
+        return loss
+
+    def unlabelled_loss(self, x: torch.Tensor) -> torch.Tensor:
+        """FixMatch's loss on images without labels, averaged over all of them (below the threshold: zero)."""
+        with torch.no_grad():
+            confidence, pseudo_label = self(x).softmax(1).max(1)
+        passed = (confidence >= self.hparams.confidence).float()
+        self.pass_rate.update(passed.mean())
+        strong = self(self.strong_augmentation(x))
+        return (F.cross_entropy(strong, pseudo_label, reduction="none") * passed).mean()
+
+    def on_train_epoch_end(self) -> None:
+        self.log_dict({"classifier/loss": self.train_loss, "classifier/batch_acc": self.train_acc})
+        if self.pass_rate.update_count:
+            self.log("classifier/unlabelled_pass_rate", self.pass_rate)
+
+    def validation_step(self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int, dataloader_idx: int = 0) -> None:
+        x, y = batch
+        logits = self(x)
+        self.eval_acc[dataloader_idx](logits, y)
+        if dataloader_idx == 0:
+            self.test_confusion.update(logits, y)
+
+    def on_validation_epoch_end(self) -> None:
+        test_acc, train_acc = (metric.compute().item() for metric in self.eval_acc)
+        for metric in self.eval_acc:
+            metric.reset()
+        self.log_dict({"classifier/test_acc": test_acc, "classifier/train_acc": train_acc})
+        matrix = self.test_confusion.compute()
+        self.test_confusion.reset()
+        if self.trainer.state.fn == "fit":
+            self.history.append({"epoch": self.current_epoch + 1, "train_acc": train_acc, "test_acc": test_acc})
+        else:
+            self.confusion = matrix.tolist()
+            self.log_confusion(matrix)
+
+    def log_confusion(self, matrix: torch.Tensor) -> None:
+        """Add the held-out confusion matrix (rows: true class, columns: predicted) to TensorBoard as a figure."""
+        fig, _ = self.test_confusion.plot(val=matrix, labels=self.class_names)
+        for logger in self.loggers:
+            if hasattr(getattr(logger, "experiment", None), "add_figure"):
+                logger.experiment.add_figure("classifier/confusion_matrix", fig, self.global_step)
+        plt.close(fig)
+
+    def on_save_checkpoint(self, checkpoint: dict) -> None:
+        checkpoint["accuracy_history"] = self.history
+
+    def on_load_checkpoint(self, checkpoint: dict) -> None:
+        self.history = checkpoint.get("accuracy_history", [])

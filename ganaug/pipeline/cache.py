@@ -1,0 +1,46 @@
+"""Trained networks kept on disk so that runs needing the same one train it once: the GAN of a seed, data and GAN
+config, and the networks trained on the built-in pool that `pretrain=builtin` starts from."""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import torch
+
+from ganaug.utils.files import atomic_write, load_entry
+
+# Part of every key: raise it when a code change alters what training produces, so old entries are not reused.
+TRAINING_VERSION = 2
+
+
+def key(obj: Any) -> str:
+    """A short hash of `obj` (plain JSON data; dict order does not matter), to name a cache entry by what it holds."""
+    return hashlib.sha256(json.dumps(obj, sort_keys=True).encode()).hexdigest()[:16]
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `path`.lock, so that concurrent runs needing one entry train it once."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def get_or_train(path: Path, train: Callable[[], dict], what: str) -> tuple[dict, bool]:
+    """The state dict cached at `path`, or the one `train()` returns, stored there atomically; and whether it came
+    from the cache. A damaged entry (`what` names it in the warning) is removed and trained again."""
+    with locked(path):
+        entry = load_entry(path, what, lambda saved: isinstance(saved, dict) and "state_dict" in saved)
+        if entry is not None:
+            return entry["state_dict"], True
+        state = train()
+        atomic_write(path, lambda tmp: torch.save({"state_dict": state}, tmp))
+        return state, False

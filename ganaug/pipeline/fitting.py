@@ -1,0 +1,64 @@
+"""Fitting one network with Lightning, as every stage does it: the classifier (the run's own and the side ones:
+CAS, the best-of judge, the soft-label teacher, the pretrained one) and the GAN."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytorch_lightning as pl
+import torch
+from hydra.utils import instantiate
+from omegaconf import DictConfig
+
+from ganaug.data.datamodule import DigitsDataModule, tensor_loader, training_loader
+from ganaug.models.classifier import Classifier
+from ganaug.models.gan import GAN
+from ganaug.pipeline.callbacks import GANMonitor
+from ganaug.utils.trainers import checkpointing, make_trainer
+
+
+def augmentation(cfg: DictConfig) -> list[DictConfig]:
+    """The transform configs of the run's classic augmentation: those of the recipe that are on, in order."""
+    recipe = [(cfg.augment.random_affine, cfg.augment.affine), (cfg.augment.elastic, cfg.augment.distortion)]
+    return [transform for on, transform in recipe if on] if cfg.augment.classic else []
+
+
+def build_classifier(cfg: DictConfig, class_names: list[str], transforms: list[DictConfig],
+                     init_state: dict | None = None) -> Classifier:
+    """The configured classifier for `class_names`, training through `transforms`; its network starts from
+    `init_state` when given (a network trained on the built-in pool)."""
+    classifier = instantiate(
+        cfg.classifier.module, augmentation=transforms, class_names=class_names,
+        strong_augmentation=cfg.augment.strong, confidence=cfg.augment.confidence,
+        unlabelled_weight=cfg.augment.unlabelled_weight, freeze_features=cfg.classifier.freeze,
+    )
+    if init_state is not None:
+        classifier.net.load_state_dict(init_state)
+    return classifier
+
+
+def side_classifier(cfg: DictConfig, dm: DigitsDataModule, x: torch.Tensor, y: torch.Tensor, epochs: int,
+                    output_dir: Path, phase: str, transforms: list[DictConfig] = (),
+                    init_state: dict | None = None) -> tuple[Classifier, float]:
+    """The configured classifier trained `epochs` on (x, y) through `transforms`, logging to `tb/<phase>`, and its
+    held-out accuracy. It runs on its own random stream, so the run's own classifier is the same with or without it.
+    """
+    with torch.random.fork_rng():
+        pl.seed_everything(cfg.seed, verbose=False)
+        classifier = build_classifier(cfg, dm.class_names, list(transforms), init_state)
+        trainer = make_trainer(cfg, output_dir, phase, max_epochs=epochs, check_val_every_n_epoch=epochs)
+        trainer.fit(
+            classifier, train_dataloaders=training_loader(x, y, dm.num_classes, cfg.classifier.batch_size),
+            val_dataloaders=[dm.val_dataloader()[0], tensor_loader(x, y, batch_size=dm.eval_batch_size, shuffle=False)],
+        )
+    return classifier.eval(), trainer.callback_metrics["classifier/test_acc"].item()
+
+
+def fit_gan(cfg: DictConfig, gan: GAN, dm: DigitsDataModule, output_dir: Path, resume: bool, steps: int) -> None:
+    """Fit the GAN for `steps` D/G iterations, logging samples and keeping `checkpoints/gan.ckpt` current."""
+    monitor = GANMonitor(dm.train_x, dm.train_y, dm.class_names, every_n_steps=cfg.gan.sample_every)
+    # Lightning counts one step per optimizer step: a D/G iteration is two.
+    saver, resume_from = checkpointing(output_dir, "gan", resume, every_n_train_steps=2 * cfg.gan.checkpoint_every)
+    trainer = make_trainer(cfg, output_dir, "gan", callbacks=[monitor, saver], unit="iterations", steps_per_unit=2,
+                           max_steps=2 * steps, enable_checkpointing=True)
+    trainer.fit(gan, train_dataloaders=dm.real_loader(batch_size=cfg.gan.batch_size), ckpt_path=resume_from)
+    trainer.save_checkpoint(Path(saver.dirpath) / "gan.ckpt")

@@ -1,0 +1,83 @@
+"""One run, stage by stage: data → generator (when the experiment adds fakes) → classifier → results. Each stage
+returns what the next one takes; the pretrained starting states are fetched once, before the stages."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytorch_lightning as pl
+from hydra.utils import instantiate
+from omegaconf import DictConfig, OmegaConf
+from pytorch_lightning.loggers import TensorBoardLogger
+
+from ganaug.data.datamodule import DigitsDataModule
+from ganaug.models.gan import GAN
+from ganaug.pipeline import starting_points
+from ganaug.pipeline.classifier_stage import train_classifier
+from ganaug.pipeline.generator_stage import run_generator_stage
+from ganaug.utils import results
+from ganaug.utils.config import validate
+from ganaug.utils.grids import save_grid
+from ganaug.utils.progress import duration
+from ganaug.utils.trainers import PhaseTimer
+
+log = logging.getLogger(__name__)
+
+
+def load_data(cfg: DictConfig) -> DigitsDataModule:
+    """The data stage: the run's data module, set up, checked against the run's pretraining."""
+    dm: DigitsDataModule = instantiate(cfg.data)
+    dm.setup()
+    starting_points.check(cfg, dm)
+    return dm
+
+
+def describe_run(cfg: DictConfig, dm: DigitsDataModule, generator: GAN | None) -> dict:
+    """The facts of a run, as metrics.json, TensorBoard and the summary line all give them."""
+    return {
+        "experiment": cfg.experiment_name, "seed": cfg.seed, "n_per_class": cfg.data.n_per_class,
+        "ratio": cfg.augment.ratio if generator is not None else 0.0,
+        "fake_labels": cfg.augment.fake_labels if generator is not None else None,
+        "gan": type(generator).__name__ if generator is not None else None,
+        "pretrain": cfg.pretrain.source,
+        "data": dm.name, "n_train_real": len(dm.train_y), "n_test": len(dm.test_y), "class_names": dm.class_names,
+    }
+
+
+def summary(metrics: dict, output_dir: Path) -> str:
+    """The run's one-line summary."""
+    parts = [f"{metrics['experiment']} seed={metrics['seed']}: test_acc={metrics['test_acc']:.4f}",
+             f"train_acc={metrics['train_acc']:.4f}", f"{metrics['n_train_real']} real"]
+    if results.used_generator(metrics):
+        parts.append(f"{metrics['n_fake']} fakes ({results.fakes_labelled(metrics['fake_labels'])}, FID {metrics['fid']:.1f})")
+    if metrics["n_skipped"]:
+        parts.append(f"{metrics['n_skipped']} image(s) skipped (listed in {output_dir / results.FILENAME})")
+    return ", ".join(parts) + f", {duration(sum(metrics['time_s'].values()))}"
+
+
+def run(cfg: DictConfig, output_dir: Path) -> dict:
+    """Run one experiment and write its results into `output_dir`; returns them."""
+    validate(cfg)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    pl.seed_everything(cfg.seed, workers=True, verbose=False)
+    timer = PhaseTimer()
+    with timer("data"):
+        dm = load_data(cfg)
+    if cfg.pretrain.source is not None:
+        with timer("pretrained"):
+            starts = starting_points.starting_states(cfg, with_gan=cfg.augment.gan)
+    else:
+        starts = starting_points.StartingStates()
+    board = TensorBoardLogger(save_dir=str(output_dir), name="tb", version="run").experiment  # run-level images
+    board.add_image("data/train_images", save_grid(output_dir / "real.png", dm.train_x, dm.train_y, dm.class_names))
+    generated = run_generator_stage(cfg, dm, output_dir, board, timer, starts) if cfg.augment.gan else None
+    board.close()
+    facts = describe_run(cfg, dm, generated.generator if generated else None)
+    measures = generated.measures if generated else {}
+    with timer("classifier"):
+        scores = train_classifier(cfg, dm, generated.fakes if generated else None, starts.classifier, facts,
+                                  measures, output_dir)
+    metrics = {**facts, "n_skipped": len(dm.skipped), "skipped": dm.skipped, **measures, **scores,
+               "time_s": dict(timer), "config": OmegaConf.to_container(cfg, resolve=True)}
+    log.info(summary(metrics, output_dir))
+    return results.write_complete(output_dir, metrics)

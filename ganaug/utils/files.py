@@ -1,0 +1,60 @@
+"""Atomic file writes (a reader never sees a half-written results file or checkpoint), and reading back a
+cache entry that may be damaged."""
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+import torch
+
+log = logging.getLogger(__name__)
+
+
+@functools.cache
+def umask() -> int:
+    """The process's file-creation mask (read once: reading it means setting it)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Call `write(tmp)` for a temporary file beside `path`, then rename it over `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, 0o666 & ~umask())  # mkstemp creates 0600; give the file the usual permissions
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def write_json(path: Path, obj: Any) -> None:
+    """Write `obj` as indented JSON, atomically."""
+    atomic_write(path, lambda tmp: tmp.write_text(json.dumps(obj, indent=2) + "\n"))
+
+
+def load_entry(path: Path, what: str, valid: Callable[[Any], bool]) -> Any | None:
+    """The tensors torch saved at `path`; None when there is no file, or when it is unreadable or not `valid`
+    (then it is named in a warning and removed, so the caller rebuilds it).
+    """
+    try:
+        entry = torch.load(path, map_location="cpu", weights_only=True)
+        if valid(entry):
+            return entry
+        problem = "holds something else"
+    except FileNotFoundError:
+        return None
+    except Exception as error:  # truncated by a kill, a full disk, another version: a miss, not a crash
+        problem = f"is unreadable ({type(error).__name__})"
+    log.warning("%s %s %s; rebuilding it", what, path, problem)
+    path.unlink(missing_ok=True)
+    return None

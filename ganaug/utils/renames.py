@@ -1,0 +1,29 @@
+"""Where classes saved in configs by name have moved: checkpoints, caches and metrics.json written by ganaug before
+its package was laid out by role (commit b2c5e19 and earlier) name `ganaug.networks.CNN`, `ganaug.folder.FolderDigits`
+and the like; `upgrade` rewrites those names so that such files still load."""
+from __future__ import annotations
+
+from typing import Any
+
+MOVED = {  # old module → new module
+    "ganaug.networks": "ganaug.models.networks",
+    "ganaug.augment": "ganaug.models.augmentations",
+    "ganaug.gan": "ganaug.models.gan",
+    "ganaug.dagan": "ganaug.models.dagan",
+    "ganaug.classifier": "ganaug.models.classifier",
+    "ganaug.folder": "ganaug.data.folder",
+    "ganaug.data": "ganaug.data.mnist",  # BuiltinDigits and MNISTDigits
+}
+
+
+def upgrade(config: Any) -> Any:
+    """`config` (plain dicts and lists) with every `_target_` that names a moved module pointing at its new place."""
+    if isinstance(config, list):
+        return [upgrade(item) for item in config]
+    if not isinstance(config, dict):
+        return config
+    upgraded = {key: upgrade(value) for key, value in config.items()}
+    module, _, name = str(upgraded.get("_target_", "")).rpartition(".")
+    if module in MOVED:
+        upgraded["_target_"] = f"{MOVED[module]}.{name}"
+    return upgraded
