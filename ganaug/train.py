@@ -44,8 +44,13 @@ def multirun_flag_first(argv: list[str]) -> list[str]:
     return flags + [arg for arg in argv if arg not in flags]
 
 
-if __name__ == "__main__":
-    sys.argv[1:] = multirun_flag_first(sys.argv[1:])
+def cli(argv: list[str]) -> None:
+    """The command line: a key the config does not have is one line; the rest goes to Hydra."""
+    sys.argv[1:] = multirun_flag_first(argv)
     with exit_on_user_error("ganaug"):
         check_overrides(sys.argv[1:], "train")
     main()
+
+
+if __name__ == "__main__":
+    cli(sys.argv[1:])

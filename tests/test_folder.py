@@ -8,13 +8,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from hydra import compose, initialize_config_dir
 from PIL import Image
 
 from ganaug.data.folder import FolderDigits
 from ganaug.data.mnist import BuiltinDigits, MNISTDigits, load_builtin
-from ganaug.data.overview import export
+from ganaug.data.overview import export, look_at_data
 from ganaug.data.synthetic import photo_folder
 from ganaug.pipeline.runner import run
+from ganaug.utils.config import CONFIG_DIR, check_overrides
 from ganaug.utils.errors import UserError
 
 
@@ -197,13 +199,14 @@ def test_prepare_prints_counts_and_writes_previews(tmp_path):
     assert re.search(r"total +20 +10 +10\n", result.stdout)
     assert len(list((tmp_path / "out").glob("prepare/*/preview_train.png"))) == 1
     assert len(list((tmp_path / "exported").glob("train/*/*.png"))) == 10
-    missing = subprocess.run(
-        [sys.executable, "-m", "ganaug.prepare", "data=folder", f"data.root={tmp_path / 'nope'}", f"paths.root={tmp_path}"],
-        capture_output=True, text=True, timeout=120,
-    )
-    assert missing.returncode == 2 and missing.stderr.count("\n") == 1 and "does not exist" in missing.stderr
-    no_group = subprocess.run(
-        [sys.executable, "-m", "ganaug.prepare", f"data.root={tmp_path / 'photos'}", f"paths.root={tmp_path}"],
-        capture_output=True, text=True, timeout=120,
-    )
-    assert no_group.returncode == 2 and no_group.stderr.count("\n") == 1 and "add data=folder" in no_group.stderr
+
+
+def test_prepare_on_a_missing_folder_or_without_data_folder_is_one_line(tmp_path, capsys):
+    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
+        cfg = compose("prepare", overrides=["data=folder", f"data.root={tmp_path / 'nope'}", f"paths.root={tmp_path}"])
+    with pytest.raises(SystemExit) as stopped:
+        look_at_data(cfg, tmp_path)
+    error = capsys.readouterr().err
+    assert stopped.value.code == 2 and error.count("\n") == 1 and "does not exist" in error
+    with pytest.raises(UserError, match="add data=folder"):
+        check_overrides([f"data.root={tmp_path}", f"paths.root={tmp_path}"], "prepare")

@@ -13,6 +13,7 @@ from torchvision.io import write_png
 
 from ganaug.data.mnist import load_builtin
 from ganaug.pipeline.runner import run
+from ganaug.train import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -86,21 +87,26 @@ def train_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     )
 
 
+def test_an_experiment_hydra_does_not_know_is_refused_by_the_command(tmp_path):
+    result = train_cli("experiment=augmentd", f"paths.root={tmp_path}", cwd=tmp_path)
+    assert result.returncode != 0 and "Could not find 'experiment/augmentd'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 @pytest.mark.parametrize(
     "override, expected",
     [
-        ("experiment=augmentd", "Could not find 'experiment/augmentd'"),
         ("augment.ratio=-1", "ganaug: error: augment.ratio=-1 is not allowed: use a number > 0"),
         ("augment.ratoi=1", "ganaug: error: augment.ratoi is not a setting; did you mean augment.ratio?"),
     ],
 )
-def test_typos_end_with_a_one_line_error(tmp_path, override, expected):
-    """Through the command line: a group option Hydra does not know, a bad value, a key that does not exist (every
-    value's check is in test_config.py)."""
-    result = train_cli(override, f"paths.root={tmp_path}", cwd=tmp_path)
-    assert result.returncode != 0
-    assert expected in result.stderr
-    assert "Traceback" not in result.stderr
+def test_typos_end_with_a_one_line_error(tmp_path, monkeypatch, capsys, override, expected):
+    """The command's own checks, run in this process (every value's check is in test_config.py)."""
+    monkeypatch.setattr(sys, "argv", ["ganaug.train"])
+    with pytest.raises(SystemExit) as stopped:
+        cli([override, f"paths.root={tmp_path}", f"hydra.run.dir={tmp_path / 'run'}"])
+    error = capsys.readouterr().err
+    assert stopped.value.code == 2 and error.count("\n") == 1 and error.startswith(expected)
 
 
 def test_two_seed_multirun_rerun_skips_finished_runs_and_redoes_broken_ones(tmp_path):

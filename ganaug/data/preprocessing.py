@@ -13,6 +13,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image, ImageOps
+from scipy import ndimage
 from torchvision.transforms.functional import resize
 
 from ganaug.models.digit_features import DigitFeatures
@@ -204,16 +205,9 @@ def centre_in_field(digit: torch.Tensor) -> torch.Tensor:
 def connected_components(mask: torch.Tensor, diagonal: bool = True) -> torch.Tensor:
     """Label the 8-connected (`diagonal`) or 4-connected regions of a (H, W) bool mask: 0 outside, one positive id
     per region."""
-    ids = torch.arange(1, mask.numel() + 1, dtype=torch.float32).view_as(mask) * mask
-    while True:  # every pixel takes the largest id around it until each region carries one id
-        if diagonal:
-            grown = F.max_pool2d(ids[None, None], 3, 1, 1)[0, 0] * mask
-        else:
-            rows, cols = F.max_pool2d(ids[None, None], (3, 1), 1, (1, 0)), F.max_pool2d(ids[None, None], (1, 3), 1, (0, 1))
-            grown = torch.maximum(rows, cols)[0, 0] * mask
-        if torch.equal(grown, ids):
-            return ids.long()
-        ids = grown
+    structure = np.ones((3, 3), dtype=bool) if diagonal else ndimage.generate_binary_structure(2, 1)
+    ids, _ = ndimage.label(mask.numpy(), structure=structure)
+    return torch.from_numpy(ids.astype(np.int64))
 
 
 def drop_specks(ink: torch.Tensor, keep: float = 0.1, grid: int = 64) -> torch.Tensor:
