@@ -19,6 +19,7 @@ ALLOWED = {
     "data": {"utils", "models"},
     "evaluation": {"utils", "models", "data"},
     "pipeline": {"utils", "models", "data", "evaluation"},
+    "inference": {"utils", "models", "data", "evaluation"},
 }
 
 

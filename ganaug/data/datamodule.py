@@ -153,6 +153,12 @@ class DigitsDataModule(pl.LightningDataModule):
     def num_classes(self) -> int:
         return len(self.class_names)
 
+    @property
+    def preprocessing(self) -> dict:
+        """How an image file becomes one of this data set's digits (`ganaug.data.preprocessing.prepare_file`'s
+        options): what a trained model needs to read new images the same way."""
+        return {"invert": "auto", "keep_28x28": True}
+
     def real_loader(self, shuffle: bool = True, batch_size: int | None = None) -> DataLoader:
         """The real training images and labels only (what the GAN trains on)."""
         return tensor_loader(self.train_x, self.train_y, batch_size=batch_size or self.batch_size, shuffle=shuffle)

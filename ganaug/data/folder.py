@@ -106,6 +106,10 @@ class FolderDigits(DigitsDataModule):
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self.name = f"folder:{self.root.name}"
 
+    @property
+    def preprocessing(self) -> dict:
+        return {"invert": self.invert, "keep_28x28": self.keep_28x28}
+
     def decode(self, files: dict[str, dict[str, list[Path]]]) -> dict:
         """Preprocess every file: per split the images and labels, and the files that were skipped, with why."""
         decoded: dict = {"skipped": [], "format": CACHE_FORMAT}

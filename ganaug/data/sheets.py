@@ -122,10 +122,9 @@ def check_grid(area: torch.Tensor, rows: int, cols: int) -> None:
                             f"give {key}={len(bands)}")
 
 
-def cut_sheet(photo: Path, out: Path, rows: int, cols: int, labels: str) -> tuple[int, int]:
-    """Write each inked cell of the sheet in `photo` as OUT/<label>/<sheet>_<r>_<c>.png and OUT/<sheet>_preview.png
-    (the writing area with the grid and each cell's label); returns (cells written, empty cells dropped)."""
-    names = cell_labels(labels, rows, cols)
+def read_cells(photo: Path, rows: int, cols: int) -> tuple[torch.Tensor, list[tuple[int, int, torch.Tensor | None]]]:
+    """The straightened writing area of the sheet in `photo` (dark ink on light paper), and each cell as
+    (row, column, its inner part in [0, 1]), the part None where the cell holds no ink, row by row."""
     try:
         gray = read_gray(photo, max_size=2 * SHEET_SIZE)
     except NotADigit as error:
@@ -134,37 +133,50 @@ def cut_sheet(photo: Path, out: Path, rows: int, cols: int, labels: str) -> tupl
     top, bottom, left, right = writing_area(sheet)
     area = sheet[top:bottom, left:right]
     check_grid(area, rows, cols)
-    preview = to_pil_image(area).convert("RGB")
-    draw = ImageDraw.Draw(preview)
     cell_h, cell_w = area.shape[0] / rows, area.shape[1] / cols
-    written = dropped = 0
+    cells = []
     for r in range(rows):
         for c in range(cols):
             y0, x0 = r * cell_h, c * cell_w
             cell = area[round(y0 + INNER * cell_h) : round(y0 + (1 - INNER) * cell_h),
                         round(x0 + INNER * cell_w) : round(x0 + (1 - INNER) * cell_w)]
-            draw.rectangle([x0, y0, x0 + cell_w, y0 + cell_h], outline="blue")
-            if (1 - cell).max() - (1 - cell).median() < 0.25:  # nothing darker than the paper: an empty cell
-                dropped += 1
-                continue
-            target = out / names[r][c] / f"{photo.stem}_{r}_{c}.png"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            Image.fromarray((cell * 255).round().byte().numpy()).save(target)
-            draw.text((x0 + 3, y0 + 2), names[r][c], fill="red")
-            written += 1
+            inked = (1 - cell).max() - (1 - cell).median() >= 0.25  # something darker than the paper
+            cells.append((r, c, (cell * 255).round() / 255 if inked else None))  # as a PNG would keep it
+    return area, cells
+
+
+def cut_sheet(photo: Path, out: Path, rows: int, cols: int, labels: str) -> tuple[int, int]:
+    """Write each inked cell of the sheet in `photo` as OUT/<label>/<sheet>_<r>_<c>.png and OUT/<sheet>_preview.png
+    (the writing area with the grid and each cell's label); returns (cells written, empty cells dropped)."""
+    names = cell_labels(labels, rows, cols)
+    area, cells = read_cells(photo, rows, cols)
+    preview = to_pil_image(area).convert("RGB")
+    draw = ImageDraw.Draw(preview)
+    cell_h, cell_w = area.shape[0] / rows, area.shape[1] / cols
+    for r, c, cell in cells:
+        y0, x0 = r * cell_h, c * cell_w
+        draw.rectangle([x0, y0, x0 + cell_w, y0 + cell_h], outline="blue")
+        if cell is None:
+            continue
+        target = out / names[r][c] / f"{photo.stem}_{r}_{c}.png"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        Image.fromarray((cell * 255).round().byte().numpy()).save(target)
+        draw.text((x0 + 3, y0 + 2), names[r][c], fill="red")
     out.mkdir(parents=True, exist_ok=True)
     preview.save(out / f"{photo.stem}_preview.png")
-    return written, dropped
+    written = sum(cell is not None for _, _, cell in cells)
+    return written, len(cells) - written
 
 
 SHEET_KEYS = ("out", "rows", "cols", "labels")
+HINTS = {"out": "out=DIR", "rows": "rows=R", "cols": "cols=C", "labels": "labels=..."}
 
 
-def sheet_settings(cfg: DictConfig) -> dict:
+def sheet_settings(cfg: DictConfig | dict, required: tuple[str, ...] = SHEET_KEYS) -> dict:
     """out, rows, cols and labels for cutting `cfg.sheet`: the command line's, else those in a YAML file beside the
-    photo (PHOTO.yaml, e.g. `rows: 10`, `cols: 10`, `labels: "0123456789"`)."""
+    photo (PHOTO.yaml, e.g. `rows: 10`, `cols: 10`, `labels: "0123456789"`); those `required` must be given."""
     settings = {}
-    beside = Path(cfg.sheet).with_suffix(".yaml")
+    beside = Path(cfg["sheet"]).with_suffix(".yaml")
     if beside.is_file():
         try:
             settings = OmegaConf.to_container(OmegaConf.load(beside))
@@ -175,10 +187,10 @@ def sheet_settings(cfg: DictConfig) -> dict:
             raise UserError(f"{beside}: {', '.join(map(str, unknown))} is not a sheet setting; use {', '.join(SHEET_KEYS)}")
         if "labels" in settings and not isinstance(settings["labels"], str):
             raise UserError(f"{beside}: labels must be text in quotes, e.g. labels: \"0123456789\"")
-    settings.update({key: cfg[key] for key in SHEET_KEYS if cfg[key] is not None})
-    missing = [key for key in SHEET_KEYS if settings.get(key) is None]
+    settings.update({key: cfg.get(key) for key in SHEET_KEYS if cfg.get(key) is not None})
+    missing = [key for key in required if settings.get(key) is None]
     if missing:
-        raise UserError(f"sheet=PHOTO needs {' '.join(f'{k}=...' for k in missing)} (out=DIR rows=R cols=C labels=..., "
+        raise UserError(f"sheet=PHOTO needs {' '.join(f'{k}=...' for k in missing)} ({' '.join(HINTS[k] for k in required)}, "
                         f"on the command line or in {beside.name})")
     rows, cols = settings["rows"], settings["cols"]
     if not (isinstance(rows, int) and isinstance(cols, int) and rows >= 1 and cols >= 1):

@@ -26,6 +26,8 @@ class Classifier(pl.LightningModule):
     FixMatch's loss: the prediction on the image as it is becomes a pseudo-label where its probability reaches
     `confidence`, and a view through `strong_augmentation` is trained towards it, weighted by `unlabelled_weight`;
     the share of them above the threshold is logged per epoch. `freeze_features` keeps the convolutions fixed.
+    `preprocessing` keeps how the training images were read from their files (`prepare_file`'s options), so that
+    new images can be read the same way (`ganaug.predict`).
 
     Validation loader 0 is the held-out test set, loader 1 the real training images.
 
@@ -51,12 +53,14 @@ class Classifier(pl.LightningModule):
         class_names: list[str] | None = None,
         channels_last: bool = True,
         freeze_features: bool = False,
+        preprocessing: dict | None = None,
     ) -> None:
         super().__init__()
         net, augmentation, strong_augmentation = (upgrade(plain(config)) or [] for config in
                                                   (net, augmentation, strong_augmentation))
         class_names = self.class_names = plain(class_names) or [str(c) for c in range(num_classes)]
         num_classes = len(class_names)
+        preprocessing = plain(preprocessing) or {"invert": "auto", "keep_28x28": True}
         self.save_hyperparameters()  # configs, not modules: `Classifier.load_from_checkpoint(path)` rebuilds it
         net = instantiate(net, num_classes=num_classes)
         self.net = net.to(memory_format=torch.channels_last) if channels_last else net

@@ -26,7 +26,7 @@ def train_classifier(cfg: DictConfig, dm: DigitsDataModule, fakes: Fakes | None,
     """
     # the classifier starts from the same state whether a generator was trained, loaded from the cache or absent
     pl.seed_everything(cfg.seed, workers=True, verbose=False)
-    classifier = build_classifier(cfg, dm.class_names, augmentation(cfg), init_state)
+    classifier = build_classifier(cfg, dm, augmentation(cfg), init_state)
     saver, resume_from = checkpointing(output_dir, "classifier", cfg.resume, every_n_epochs=cfg.classifier.eval_every)
     trainer = make_trainer(
         cfg, output_dir, "classifier", callbacks=[saver], max_epochs=cfg.classifier.epochs,

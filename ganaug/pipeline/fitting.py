@@ -22,12 +22,12 @@ def augmentation(cfg: DictConfig) -> list[DictConfig]:
     return [transform for on, transform in recipe if on] if cfg.augment.classic else []
 
 
-def build_classifier(cfg: DictConfig, class_names: list[str], transforms: list[DictConfig],
+def build_classifier(cfg: DictConfig, dm: DigitsDataModule, transforms: list[DictConfig],
                      init_state: dict | None = None) -> Classifier:
-    """The configured classifier for `class_names`, training through `transforms`; its network starts from
-    `init_state` when given (a network trained on the built-in pool)."""
+    """The configured classifier for `dm`'s classes and images, training through `transforms`; its network starts
+    from `init_state` when given (a network trained on the built-in pool)."""
     classifier = instantiate(
-        cfg.classifier.module, augmentation=transforms, class_names=class_names,
+        cfg.classifier.module, augmentation=transforms, class_names=dm.class_names, preprocessing=dm.preprocessing,
         strong_augmentation=cfg.augment.strong, confidence=cfg.augment.confidence,
         unlabelled_weight=cfg.augment.unlabelled_weight, freeze_features=cfg.classifier.freeze,
     )
@@ -44,7 +44,7 @@ def side_classifier(cfg: DictConfig, dm: DigitsDataModule, x: torch.Tensor, y: t
     """
     with torch.random.fork_rng():
         pl.seed_everything(cfg.seed, verbose=False)
-        classifier = build_classifier(cfg, dm.class_names, list(transforms), init_state)
+        classifier = build_classifier(cfg, dm, list(transforms), init_state)
         trainer = make_trainer(cfg, output_dir, phase, max_epochs=epochs, check_val_every_n_epoch=epochs)
         trainer.fit(
             classifier, train_dataloaders=training_loader(x, y, dm.num_classes, cfg.classifier.batch_size),

@@ -41,3 +41,19 @@ def save_grid(path: Path, x: torch.Tensor, y: torch.Tensor, class_names: list[st
     path.parent.mkdir(parents=True, exist_ok=True)
     to_pil_image(grid).save(path)
     return grid
+
+
+CAPTION_HEIGHT = 12
+
+
+def captioned_grid(x: torch.Tensor, captions: list[str], per_row: int = 10, colours: list[str] | None = None) -> Image.Image:
+    """Images in [0, 1], `per_row` to a row, each with its caption under it (in its colour, black by default)."""
+    size = x.shape[-1] * SCALE
+    rows = max(1, -(-len(x) // per_row))
+    canvas = Image.new("RGB", (per_row * (size + 4), rows * (size + CAPTION_HEIGHT + 4)), "white")
+    draw = ImageDraw.Draw(canvas)
+    for i, (image, caption) in enumerate(zip(x, captions)):
+        left, top = (i % per_row) * (size + 4) + 2, (i // per_row) * (size + CAPTION_HEIGHT + 4) + 2
+        canvas.paste(to_pil_image(image.clamp(0, 1)).resize((size, size), Image.NEAREST), (left, top))
+        draw.text((left, top + size), caption[:9], fill=colours[i] if colours else "black")
+    return canvas

@@ -1,0 +1,125 @@
+"""`python -m ganaug.predict CHECKPOINT INPUT... [sheet=PHOTO rows=R cols=C] [out=DIR]`: read new images with a
+trained classifier.
+
+CHECKPOINT is a run's `checkpoints/classifier.ckpt` (copied anywhere: it holds how its training images were
+prepared). INPUT: image files and folders (searched recursively); a class-folder tree (`DIR/<class>/*` or
+`DIR/test/<class>/*`) also gives accuracy, per-class accuracy, `confusion.png` and `misread.png`. `sheet=PHOTO`
+reads the cells of a sheet of digits (rows and cols on the command line or in PHOTO.yaml). Prints one line per
+image and writes `predictions.csv` and `inputs.png` (the images as the model saw them) into DIR (default
+outputs/predict/<time>/).
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+from ganaug.data.folder import shown
+from ganaug.data.preprocessing import NotADigit
+from ganaug.data.sheets import sheet_settings
+from ganaug.inference import outputs
+from ganaug.inference.inputs import Item, folder_items, sheet_items
+from ganaug.inference.predictor import Predictor
+from ganaug.utils import runtime
+from ganaug.utils.errors import UserError, exit_on_user_error
+
+OPTIONS = ("out", "sheet", "rows", "cols")
+USAGE = "usage: python -m ganaug.predict CHECKPOINT INPUT... [sheet=PHOTO rows=R cols=C] [out=DIR]"
+
+
+def parse(argv: list[str]) -> tuple[Path, list[Path], dict]:
+    """The checkpoint, the input paths and the options (`key=value`) of the command line."""
+    if not argv or "=" in argv[0]:
+        raise UserError(USAGE)
+    paths, options = [], {}
+    for arg in argv[1:]:
+        key, is_option, value = arg.partition("=")
+        if is_option and not Path(arg).exists() and key.isidentifier():
+            if key not in OPTIONS:
+                raise UserError(f"{key}= is not an option; use {', '.join(k + '=' for k in OPTIONS)} ({USAGE})")
+            options[key] = value
+        else:
+            paths.append(Path(arg))
+    for key in ("rows", "cols"):
+        if key in options:
+            if not options[key].isdigit() or int(options[key]) < 1:
+                raise UserError(f"{key}={options[key]}: use a whole number >= 1")
+            options[key] = int(options[key])
+    if not paths and "sheet" not in options:
+        raise UserError(f"no images given; {USAGE}")
+    return Path(argv[0]), paths, options
+
+
+def collect(predictor: Predictor, paths: list[Path], options: dict) -> tuple[list[Item], list[str]]:
+    """Every image to read, and the cells of a sheet that could not be prepared (with why)."""
+    items, skipped = [], []
+    for path in paths:
+        if not path.exists():
+            raise UserError(f"no such file or folder: {shown(path)}")
+        items += folder_items(path, predictor.class_names) if path.is_dir() else [Item(shown(path), path)]
+    if "sheet" in options:
+        settings = sheet_settings({key: options.get(key) for key in ("sheet", "rows", "cols")}, required=("rows", "cols"))
+        cells, bad = sheet_items(Path(options["sheet"]), settings["rows"], settings["cols"], predictor.preprocessing)
+        items, skipped = items + cells, skipped + bad
+    return items, skipped
+
+
+def prepared(predictor: Predictor, items: list[Item]) -> tuple[list[Item], torch.Tensor, list[str]]:
+    """The items that could be prepared, their digits, and the others as `file: reason`."""
+    kept, digits, skipped = [], [], []
+    for item in items:
+        try:
+            digits.append(item.digit if item.digit is not None else predictor.prepare(item.path))
+            kept.append(item)
+        except NotADigit as error:
+            skipped.append(f"{item.name}: {error}")
+    return kept, torch.stack(digits) if digits else torch.empty(0, 1, 28, 28), skipped
+
+
+def predict(checkpoint: Path, paths: list[Path], options: dict) -> dict:
+    """Read every input with the classifier in `checkpoint`, print and write the results; returns a summary."""
+    predictor = Predictor.load(checkpoint)
+    out = Path(options.get("out") or f"outputs/predict/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
+    items, skipped = collect(predictor, paths, options)
+    kept, digits, unreadable = prepared(predictor, items)
+    skipped += unreadable
+    if not kept:
+        raise UserError(f"none of the {len(items)} inputs holds a readable digit"
+                        + (f" ({skipped[0]})" if skipped else "") + "; pass image files or folders of them")
+    names = predictor.class_names
+    labels = [item.label for item in kept]
+    probs = predictor.probabilities(digits)
+    table = outputs.rows([item.name for item in kept], probs, names, labels)
+    for row in table:
+        print(outputs.line(row))
+    if skipped:
+        print(f"skipped {len(skipped)} file(s):", *skipped, sep="\n  ")
+    out.mkdir(parents=True, exist_ok=True)
+    outputs.write_csv(out / "predictions.csv", table)
+    outputs.save_image(out / "inputs.png", outputs.inputs_grid(digits, table))
+    summary = {"read": len(kept), "skipped": skipped, "unsure": sum(row["unsure"] for row in table), "accuracy": None}
+    known = torch.tensor([i for i, label in enumerate(labels) if label is not None], dtype=torch.long)
+    if len(known):
+        predicted, truth = probs.argmax(1)[known], torch.tensor([labels[i] for i in known.tolist()])
+        print(*outputs.accuracy_lines(predicted, truth, names), sep="\n")
+        outputs.save_confusion(out / "confusion.png", predicted, truth, names)
+        misread = known[predicted != truth]
+        if len(misread):
+            outputs.save_image(out / "misread.png", outputs.inputs_grid(digits[misread], [table[i] for i in misread.tolist()]))
+        summary["accuracy"] = (predicted == truth).double().mean().item()
+    print(f"{len(kept)} image(s) read ({summary['unsure']} unsure); written to {out}: predictions.csv inputs.png"
+          + (" confusion.png" + (" misread.png" if summary["accuracy"] < 1 else "") if len(known) else ""))
+    return summary
+
+
+def main(argv: list[str] | None = None) -> None:
+    runtime.setup()
+    with exit_on_user_error("ganaug.predict"):
+        checkpoint, paths, options = parse(sys.argv[1:] if argv is None else argv)
+        predict(checkpoint, paths, options)
+
+
+if __name__ == "__main__":
+    main()
