@@ -94,3 +94,41 @@ def test_bad_arguments_end_with_one_line(trained, capsys, monkeypatch, args, mes
     error = capsys.readouterr().err
     assert stopped.value.code == 2 and error.count("\n") == 1 and error.startswith("ganaug.predict: error: ")
     assert message in error
+
+
+def test_the_onnx_export_gives_the_models_probabilities_without_torch(trained, tmp_path):
+    import json
+
+    import numpy as np
+    import onnxruntime
+
+    from ganaug.export import main as export
+    from ganaug.inference.predictor import Predictor
+
+    root, _ = trained
+    checkpoint = root / "run" / "checkpoints" / "classifier.ckpt"
+    export([str(checkpoint), f"out={tmp_path / 'digits.onnx'}"])
+    session = onnxruntime.InferenceSession(str(tmp_path / "digits.onnx"))
+    assert json.loads(session.get_modelmeta().custom_metadata_map["class_names"]) == [str(c) for c in range(10)]
+    dm = BuiltinDigits(n_per_class=1, max_test_per_class=20)
+    dm.setup()
+    expected = Predictor.load(checkpoint).probabilities(dm.test_x).numpy()
+    (got,) = session.run(None, {"image": dm.test_x.numpy().astype(np.float32)})
+    assert got.shape == (200, 10) and np.abs(got - expected).max() < 1e-4
+    (one,) = session.run(None, {"image": dm.test_x[:1].numpy()})  # any batch size
+    assert np.abs(one - expected[:1]).max() < 1e-4
+
+
+@pytest.mark.parametrize("args, message", [
+    (["CKPT"], "usage: python -m ganaug.export CHECKPOINT out=FILE.onnx"),
+    (["CKPT", "out=model.pt"], "out=model.pt: name the file FILE.onnx"),
+    (["missing.ckpt", "out=m.onnx"], "no checkpoint at missing.ckpt"),
+])
+def test_export_bad_arguments_end_with_one_line(trained, capsys, args, message):
+    from ganaug.export import main as export
+
+    root, _ = trained
+    with pytest.raises(SystemExit) as stopped:
+        export([str(root / "run" / "checkpoints" / "classifier.ckpt") if a == "CKPT" else a for a in args])
+    error = capsys.readouterr().err
+    assert stopped.value.code == 2 and error.count("\n") == 1 and message in error
