@@ -12,6 +12,7 @@ from tensorboard.backend.event_processing.event_accumulator import EventAccumula
 from torchvision.io import write_png
 
 from ganaug.data.mnist import load_builtin
+from ganaug.generate import generate
 from ganaug.pipeline.runner import run
 from ganaug.train import cli
 
@@ -63,6 +64,9 @@ def test_augmented_trains_gan_once_and_reuses_it_for_another_ratio(make_cfg, tmp
     second = run(make_cfg("experiment=augmented", "augment.ratio=0.5"), tmp_path / "r2")
     assert second["n_fake"] == 150 and second["gan_cached"] is True
     assert not event_files(tmp_path / "r2", "gan")
+    # each run's folder holds the GAN it used, trained or from the cache, and generates the same fakes
+    fakes = [generate(tmp_path / r / "checkpoints" / "gan.ckpt", 2, tmp_path / f"fakes_{r}") for r in ("r1", "r2")]
+    assert torch.equal(*fakes) and len(list((tmp_path / "fakes_r2" / "7").glob("*.png"))) == 2
 
     rerun = run(make_cfg("experiment=augmented", "augment.ratio=1"), tmp_path / "r1_again")
     assert rerun["gan_cached"] is True  # a trained or a cached GAN: the same numbers

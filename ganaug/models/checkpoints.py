@@ -1,8 +1,9 @@
-"""Loading a saved GAN from its checkpoint file alone, whichever kind it is."""
+"""A trained GAN as a checkpoint file that rebuilds it alone, and loading one, whichever kind it is."""
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytorch_lightning as pl
 import torch
 
 from ganaug.models.dagan import DAGAN
@@ -20,3 +21,9 @@ def load_gan(checkpoint: Path) -> GAN:
         return kind.load_from_checkpoint(checkpoint, map_location="cpu").eval()
     except Exception as error:
         raise UserError(f"cannot read {checkpoint} as a GAN checkpoint ({type(error).__name__}); pass a run's checkpoints/gan.ckpt")
+
+
+def checkpoint_of(gan: GAN) -> dict:
+    """The smallest Lightning checkpoint `load_gan` rebuilds `gan` from: its weights (with DAGAN's source images)
+    and its hyperparameters (network configs, class names)."""
+    return {"state_dict": gan.state_dict(), "hyper_parameters": dict(gan.hparams), "pytorch-lightning_version": pl.__version__}

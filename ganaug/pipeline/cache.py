@@ -14,7 +14,7 @@ import torch
 from ganaug.utils.files import atomic_write, load_entry
 
 # Part of every key: raise it when a code change alters what training produces, so old entries are not reused.
-TRAINING_VERSION = 2
+TRAINING_VERSION = 3  # 3: a GAN entry is a checkpoint that load_gan reads
 
 
 def key(obj: Any) -> str:
@@ -35,12 +35,13 @@ def locked(path: Path) -> Iterator[None]:
 
 
 def get_or_train(path: Path, train: Callable[[], dict], what: str) -> tuple[dict, bool]:
-    """The state dict cached at `path`, or the one `train()` returns, stored there atomically; and whether it came
-    from the cache. A damaged entry (`what` names it in the warning) is removed and trained again."""
+    """The entry cached at `path`, or the one `train()` returns, stored there atomically; and whether it came from
+    the cache. An entry is a dict holding at least a `state_dict`; a damaged one (`what` names it in the warning) is
+    removed and trained again."""
     with locked(path):
         entry = load_entry(path, what, lambda saved: isinstance(saved, dict) and "state_dict" in saved)
         if entry is not None:
-            return entry["state_dict"], True
-        state = train()
-        atomic_write(path, lambda tmp: torch.save({"state_dict": state}, tmp))
-        return state, False
+            return entry, True
+        entry = train()
+        atomic_write(path, lambda tmp: torch.save(entry, tmp))
+        return entry, False

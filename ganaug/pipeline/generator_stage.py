@@ -16,6 +16,7 @@ from ganaug.data.datamodule import DigitsDataModule, Fakes
 from ganaug.data.mnist import DIGITS
 from ganaug.evaluation.quality import gan_quality, nearest_pairs, source_distance
 from ganaug.models.dagan import DAGAN
+from ganaug.models.checkpoints import checkpoint_of
 from ganaug.models.digit_features import DigitFeatures
 from ganaug.models.gan import GAN
 from ganaug.models.networks import logits_in_batches
@@ -24,6 +25,7 @@ from ganaug.pipeline.fitting import augmentation, fit_gan, side_classifier
 from ganaug.pipeline.selection import best_of
 from ganaug.pipeline.starting_points import StartingStates
 from ganaug.utils.errors import Diverged
+from ganaug.utils.files import link_or_copy
 from ganaug.utils.grids import save_grid
 from ganaug.utils.trainers import PhaseTimer
 
@@ -87,7 +89,7 @@ def fit_or_load_gan(cfg: DictConfig, dm: DigitsDataModule, output_dir: Path,
     def train() -> dict:
         try:
             fit_gan(cfg, gan, dm, output_dir, resume=cfg.resume, steps=steps)
-            return gan.state_dict()
+            return checkpoint_of(gan)
         except Diverged as error:
             if cfg.gan.on_nan != "retry":
                 raise
@@ -95,13 +97,14 @@ def fit_or_load_gan(cfg: DictConfig, dm: DigitsDataModule, output_dir: Path,
             retry = new_gan(cfg, dm, init_state)
             retry.lr_scale = 0.1
             fit_gan(cfg, retry, dm, output_dir, resume=True, steps=steps)
-            return retry.state_dict()
+            return checkpoint_of(retry)
 
     entry = gan_cache_entry(cfg, dm.train_x)
-    state, cached = cache.get_or_train(entry, train, "GAN cache entry")
-    gan.load_state_dict(state)
-    if cached:
+    saved, cached = cache.get_or_train(entry, train, "GAN cache entry")
+    gan.load_state_dict(saved["state_dict"])
+    if cached:  # the run's folder holds its GAN too, for generate and evaluate
         log.info("GAN loaded from cache %s", entry)
+        link_or_copy(entry, output_dir / "checkpoints" / "gan.ckpt")
     return gan, entry, cached
 
 

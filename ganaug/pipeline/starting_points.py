@@ -17,6 +17,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from ganaug.data.datamodule import DigitsDataModule
 from ganaug.data.mnist import DIGITS, BuiltinDigits
+from ganaug.models.checkpoints import checkpoint_of
 from ganaug.pipeline import cache
 from ganaug.pipeline.fitting import fit_gan, side_classifier
 from ganaug.utils.config import plain
@@ -74,9 +75,9 @@ def classifier_state(cfg: DictConfig) -> dict:
                                         path.parent / path.stem, "pretrain_classifier", [cfg.augment.affine])
         write_json(path.with_suffix(".json"), {"held_out_acc": accuracy, "epochs": cfg.pretrain.classifier_epochs})
         log.info("pretrained classifier on the built-in pool: held-out accuracy %.4f (%s)", accuracy, path)
-        return net.net.state_dict()
+        return {"state_dict": net.net.state_dict()}
 
-    return cache.get_or_train(path, train, "pretrained classifier")[0]
+    return cache.get_or_train(path, train, "pretrained classifier")[0]["state_dict"]
 
 
 def gan_state(cfg: DictConfig) -> dict:
@@ -90,9 +91,9 @@ def gan_state(cfg: DictConfig) -> dict:
             gan = instantiate(cfg.gan.module, class_names=dm.class_names, freeze_d_blocks=0)
             gan.set_real_images(dm.train_x, dm.train_y)
             fit_gan(cfg, gan, dm, path.parent / path.stem, resume=False, steps=cfg.pretrain.gan_steps)
-        return gan.state_dict()
+        return checkpoint_of(gan)
 
-    return cache.get_or_train(path, train, "pretrained GAN")[0]
+    return cache.get_or_train(path, train, "pretrained GAN")[0]["state_dict"]
 
 
 def starting_states(cfg: DictConfig, with_gan: bool) -> StartingStates:

@@ -6,6 +6,7 @@ import functools
 import json
 import logging
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any, Callable
@@ -35,6 +36,18 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """Make `target` hold `source`'s content: a hard link where the file system allows, else a copy (atomically)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.link")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(source, tmp)
+    except OSError:  # another file system, or one without hard links
+        shutil.copyfile(source, tmp)
+    os.replace(tmp, target)
 
 
 def write_json(path: Path, obj: Any) -> None:
