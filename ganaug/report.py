@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ganaug.evaluation.sweep_report import build_rows, find_runs, markdown, plot, to_csv
+from ganaug.evaluation.sweep_report import build_rows, find_runs, markdown, plot, plot_curve, to_csv
 from ganaug.utils import results
 from ganaug.utils.errors import UserError, exit_on_user_error
 from ganaug.utils.files import atomic_write
@@ -14,6 +14,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m ganaug.report", description=__doc__)
     parser.add_argument("sweeps", nargs="+", type=Path, help="Hydra multirun folders")
     parser.add_argument("--out", type=Path, help="where to write the report (default: the first sweep folder)")
+    parser.add_argument("--curve", action="store_true",
+                        help="also plot accuracy against real digits per class (learning_curve.png)")
     args = parser.parse_args(argv)
     with exit_on_user_error("ganaug.report"):
         missing = [str(d) for d in args.sweeps if not d.is_dir()]
@@ -28,7 +30,10 @@ def main(argv: list[str] | None = None) -> None:
     atomic_write(out / "report.md", lambda tmp: tmp.write_text(text))
     atomic_write(out / "report.csv", lambda tmp: tmp.write_text(to_csv(rows)))
     plot(rows, out)
-    print(text + f"\nwritten to {out}: report.md report.csv accuracy_vs_ratio.png curves.png")
+    if args.curve:
+        plot_curve(rows, out)
+    print(text + f"\nwritten to {out}: report.md report.csv accuracy_vs_ratio.png curves.png"
+          + (" learning_curve.png" if args.curve else ""))
 
 
 if __name__ == "__main__":

@@ -8,10 +8,13 @@ import pytest
 from ganaug.report import main
 
 
-def fake_run(sweep: Path, experiment: str, seed: int, test_acc: float, ratio: float = 0.0, **extra) -> None:
-    run_dir = sweep / f"experiment={experiment},ratio={ratio},seed={seed}"
+def fake_run(sweep: Path, experiment: str, seed: int, test_acc: float, ratio: float = 0.0, swept: str = "",
+             **extra) -> None:
+    """A finished run's folder; `swept` (KEY=VALUE) is one more override of its sweep."""
+    run_dir = sweep / f"experiment={experiment},ratio={ratio},seed={seed}{',' + swept if swept else ''}"
     (run_dir / ".hydra").mkdir(parents=True)
-    (run_dir / ".hydra" / "overrides.yaml").write_text(f"- experiment={experiment}\n- seed={seed}\n")
+    (run_dir / ".hydra" / "overrides.yaml").write_text(f"- experiment={experiment}\n- seed={seed}\n"
+                                                       + (f"- {swept}\n" if swept else ""))
     curve = [{"epoch": e, "train_acc": 1.0, "test_acc": test_acc - 0.01 * (e < 300)} for e in (20, 80, 140, 220, 300)]
     metrics = {"experiment": experiment, "seed": seed, "ratio": ratio, "n_per_class": 30, "data": "builtin",
                "test_acc": test_acc, "train_acc": 1.0, "curve": curve, "status": "complete"} | extra
@@ -90,3 +93,25 @@ def test_rows_name_how_the_fakes_were_labelled(tmp_path):
     report = (tmp_path / "report.md").read_text()
     for name in ("ratio=1 hard labels n=30", "ratio=1 soft labels n=30", "ratio=1 unlabelled n=30"):
         assert f"| augmented {name} |" in report
+
+
+def test_split_seeds_of_a_folder_pool_like_seeds_and_pair_by_seed_and_split(tmp_path):
+    accuracies = {(0, 0): (0.90, 0.95), (0, 1): (0.80, 0.84), (1, 0): (0.85, 0.86), (1, 1): (0.70, 0.78)}
+    for (seed, split), (base, classic) in accuracies.items():
+        for experiment, acc in (("baseline", base), ("classic", classic)):
+            fake_run(tmp_path, experiment, seed, acc, swept=f"data.split_seed={split}", config={"data": {"split_seed": split}})
+    main([str(tmp_path)])
+    rows = {r["experiment"]: r for r in csv.DictReader((tmp_path / "report.csv").open())}
+    assert len(rows) == 2 and rows["classic"]["n"] == "4" and rows["classic"]["swept"] == ""
+    assert rows["classic"]["vs_baseline_n"] == "4"  # paired by (seed, split): +0.05, +0.04, +0.01, +0.08
+    assert float(rows["classic"]["vs_baseline_mean"]) == pytest.approx(0.045)
+
+
+def test_the_curve_plots_accuracy_against_digits_per_class(tmp_path, capsys):
+    for n, acc in ((5, 0.7), (10, 0.8), (30, 0.9)):
+        for seed in (0, 1):
+            fake_run(tmp_path / f"n{n}", "classic", seed, acc + 0.01 * seed, n_per_class=n)
+    main([str(tmp_path / "n5"), str(tmp_path / "n10"), str(tmp_path / "n30"), "--out", str(tmp_path), "--curve"])
+    rows = list(csv.DictReader((tmp_path / "report.csv").open()))
+    assert [r["n_per_class"] for r in rows] == ["5", "10", "30"]
+    assert (tmp_path / "learning_curve.png").stat().st_size > 0 and "learning_curve.png" in capsys.readouterr().out

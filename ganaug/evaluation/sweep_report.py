@@ -16,9 +16,10 @@ from ganaug.utils.files import atomic_write
 PAPER_EPOCHS = (20, 80, 140, 220, 300)
 GAN_COLUMNS = ("diversity_min", "label_fidelity", "near_copy_rate", "fid", "cas")
 GAN_KEYS = ("gan=", "gan.")  # overrides that change only runs that use a generator
-# Overrides that are already columns of the report, or that only identify the run.
+# Overrides that are already columns of the report, or that only identify the run (a folder's split seed is
+# pooled like the seed: another draw of the same comparison).
 _KNOWN = {"experiment", "seed", "augment.ratio", "augment.fake_labels", "data.n_per_class", "data", "hydra.sweep.dir",
-          "paths.root", "threads"}
+          "paths.root", "threads", "data.split_seed"}
 
 
 def find_runs(dirs: list[Path]) -> tuple[list[dict], list[tuple[Path, str]]]:
@@ -59,10 +60,15 @@ def reference_of(config: tuple, experiment: str) -> tuple:
     return (experiment, 0.0, n, data, ",".join(kept), "")
 
 
+def draw(m: dict) -> tuple:
+    """What a run drew: its seed and, for a folder split into training and test images, the split's seed."""
+    return m["seed"], m.get("config", {}).get("data", {}).get("split_seed")
+
+
 def paired_difference(members: list[dict], reference: list[dict]) -> Summary | None:
-    """Summary of test accuracy minus the reference's on the same seeds; None if no seed is shared."""
-    by_seed = {m["seed"]: m["test_acc"] for m in reference}
-    diffs = [m["test_acc"] - by_seed[m["seed"]] for m in members if m["seed"] in by_seed]
+    """Summary of test accuracy minus the reference's on the same draws (seed and split); None if none is shared."""
+    by_draw = {draw(m): m["test_acc"] for m in reference}
+    diffs = [m["test_acc"] - by_draw[draw(m)] for m in members if draw(m) in by_draw]
     return summarize(diffs) if diffs else None
 
 
@@ -201,6 +207,27 @@ def plot(rows: list[dict], out: Path) -> None:
         ax.plot(epochs, [100 * a for a in accs], label=label(r))
     ax.set(xlabel="epoch", ylabel="held-out test accuracy %")
     save_figure(fig, ax, out / "curves.png", legend_size=7)
+
+
+def plot_curve(rows: list[dict], out: Path) -> None:
+    """learning_curve.png: held-out accuracy against real digits per class, one line (95 % band) per configuration."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for kind in sorted({(r["experiment"], r["fakes"], r["swept"]) for r in rows}):
+        series = sorted((r for r in rows if (r["experiment"], r["fakes"], r["swept"]) == kind and r["n_per_class"]),
+                        key=lambda r: r["n_per_class"])
+        if not series:
+            continue
+        x = [r["n_per_class"] for r in series]
+        ax.plot(x, [100 * r["test_mean"] for r in series], marker="o", label=" ".join(kind).strip())
+        if all(r["n"] > 1 for r in series):
+            ax.fill_between(x, [100 * r["summary"].low for r in series], [100 * r["summary"].high for r in series], alpha=0.2)
+    ax.set(xlabel="real training digits per class (data.n_per_class)", ylabel="held-out test accuracy %")
+    save_figure(fig, ax, out / "learning_curve.png", legend_size=8)
 
 
 def save_figure(fig, ax, path: Path, legend_size: int) -> None:
