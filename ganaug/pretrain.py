@@ -1,20 +1,52 @@
-"""`python -m ganaug.pretrain [gan=...] [KEY=VALUE ...]`: train, ahead of a sweep, the networks that
-`pretrain=builtin` starts from (the configured classifier and GAN on the built-in pool), and print where they are
-and the classifier's held-out accuracy. Runs that need them train them on first use otherwise."""
+"""`python -m ganaug.pretrain [gan=...] [KEY=VALUE ...] [--ship]`: the networks that `pretrain=builtin` starts from
+(the configured classifier and GAN trained on the built-in pool): where they are and how well they do.
+
+The package ships them for the default networks; for other network configs they are trained here once and cached
+(runs that need them train them on first use otherwise). `--ship` trains them into the cache and writes them into
+ganaug/assets/pretrained/ (weights in float16, with the pool's fingerprint and their held-out measures): the command
+that rebuilds the shipped files.
+"""
 from __future__ import annotations
 
-import json
 import sys
 
 import hydra
+import torch
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
+from ganaug.evaluation.quality import gan_quality
+from ganaug.models.checkpoints import load_gan
+from ganaug.models.digit_features import DigitFeatures
 from ganaug.pipeline import starting_points
+from ganaug.pipeline.starting_points import CLASSIFIER_KEYS, GAN_KEYS, SOURCES
 from ganaug.utils import runtime
 from ganaug.utils.config import CONFIG_DIR, check_overrides, validate
 from ganaug.utils.errors import exit_on_user_error
+from ganaug.utils.files import atomic_write
 from ganaug.utils.trainers import thread_count
+
+SHIP = "--ship"
+
+
+def gan_measures(checkpoint) -> dict:
+    """FID, KID and label fidelity of the pool-trained GAN: 5,000 fakes (as many of each class as the pool holds)
+    against the held-out half."""
+    gan, dm = load_gan(checkpoint), starting_points.pool()
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        fakes = gan.sample(dm.train_y, seed=0)
+        quality = gan_quality(DigitFeatures.load(), fakes, dm.train_y, dm.train_x, dm.train_y, dm.test_x, dm.test_y, 10)
+    return {k: quality[k] for k in ("fid", "kid", "label_fidelity", "diversity_min")}
+
+
+def ship(cfg: DictConfig, what: str, state: dict, measures: dict, command: str) -> None:
+    """Write a pool-trained network into the package's assets, in float16, with what it was trained on."""
+    path = starting_points.shipped(cfg, what, *(CLASSIFIER_KEYS if what == "classifier" else GAN_KEYS))
+    kept = {k: v.half() if v.is_floating_point() else v for k, v in state.items() if k not in SOURCES}
+    saved = {"state_dict": kept, "pool": starting_points.pool_fingerprint(), "measures": measures, "command": command}
+    atomic_write(path, lambda tmp: torch.save(saved, tmp))
+    print(f"shipped {path}")
 
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="train")
@@ -22,17 +54,33 @@ def main(cfg: DictConfig) -> None:
     runtime.setup(thread_count(cfg.threads, HydraConfig.get().launcher))
     with exit_on_user_error("ganaug.pretrain"):
         validate(cfg)
-    starting_points.classifier_state(cfg)
-    classifier = starting_points.entry(cfg, "classifier", *starting_points.CLASSIFIER_KEYS)
-    held_out = json.loads(classifier.with_suffix(".json").read_text())["held_out_acc"]
-    print(f"classifier: {classifier} (held-out accuracy on the built-in test half {held_out:.4f})")
-    starting_points.gan_state(cfg)
-    print(f"GAN: {starting_points.entry(cfg, 'gan', *starting_points.GAN_KEYS)}")
+    shipping = cfg.get("ship_to_package", False)
+    given = [o for o in HydraConfig.get().overrides.task if not o.startswith(("pretrain=", "+ship_to_package"))]
+    command = " ".join(["python -m ganaug.pretrain", *given, SHIP])
+    classifier_shipped = starting_points.shipped(cfg, "classifier", *CLASSIFIER_KEYS)
+    if classifier_shipped.is_file() and not shipping:
+        print(f"classifier: shipped with the package, {classifier_shipped}")
+    else:
+        trained = starting_points.trained_classifier(cfg)
+        print(f"classifier: {starting_points.entry(cfg, 'classifier', *CLASSIFIER_KEYS)} "
+              f"(held-out accuracy on the built-in test half {trained['held_out_acc']:.4f})")
+        if shipping:
+            ship(cfg, "classifier", trained["state_dict"], {"held_out_acc": trained["held_out_acc"]}, command)
+    gan_shipped = starting_points.shipped(cfg, "gan", *GAN_KEYS)
+    if gan_shipped.is_file() and not shipping:
+        print(f"GAN: shipped with the package, {gan_shipped}")
+    else:
+        checkpoint = starting_points.trained_gan(cfg)
+        measures = gan_measures(checkpoint)
+        print(f"GAN: {checkpoint} (FID {measures['fid']:.2f} against the built-in test half)")
+        if shipping:
+            ship(cfg, "gan", torch.load(checkpoint, map_location="cpu", weights_only=True)["state_dict"], measures, command)
 
 
 if __name__ == "__main__":
     runtime.setup()
-    sys.argv[1:] = [arg for arg in sys.argv[1:] if not arg.startswith("pretrain=")] + ["pretrain=builtin"]
+    argv = [arg for arg in sys.argv[1:] if not arg.startswith("pretrain=") and arg != SHIP]
+    sys.argv[1:] = argv + ["pretrain=builtin"] + (["+ship_to_package=true"] if SHIP in sys.argv else [])
     with exit_on_user_error("ganaug.pretrain"):
         check_overrides(sys.argv[1:], "train")
     main()

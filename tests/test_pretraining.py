@@ -2,16 +2,21 @@
 import pytest
 import pytorch_lightning as pl
 import torch
+from torchvision.io import write_png
 
 from ganaug.data.mnist import BuiltinDigits
 from ganaug.data.overview import export
+from ganaug.models.class_transfer import transfer
 from ganaug.models.classifier import Classifier
+from ganaug.models.networks import CNN
 from ganaug.models.gan import GAN
 from ganaug.pipeline import starting_points
 from ganaug.pipeline.generator_stage import gan_cache_entry
 from ganaug.pipeline.runner import run
 from ganaug.utils.errors import UserError
 
+TINY_NETS = ({"_target_": "ganaug.models.networks.Generator", "latent_dim": 4, "embed_dim": 2, "width": 2},
+             {"_target_": "ganaug.models.networks.Discriminator", "width": 2})
 TINY = ["pretrain=builtin", "pretrain.classifier_epochs=1", "pretrain.gan_steps=2", "gan.adapt_steps=2"]
 
 
@@ -29,10 +34,45 @@ def test_pretraining_on_the_builtin_data_itself_is_refused(make_cfg, tmp_path):
         run(make_cfg(*TINY), tmp_path / "x")
 
 
-def test_pretraining_needs_digit_classes(make_cfg, tmp_path):
-    cfg = make_cfg("data=folder", f"data.root={tmp_path}", *TINY)
-    with pytest.raises(UserError, match=r"^pretrain=builtin starts from networks that know the digits 0-9, but the classes are \['a', 'b'\]"):
-        starting_points.check(cfg, type("Letters", (), {"class_names": ["a", "b"]})())
+def test_a_subset_of_the_digits_keeps_their_rows_and_other_classes_get_a_new_head_or_the_mean_embedding():
+    pl.seed_everything(0, verbose=False)
+    digits = [str(c) for c in range(10)]
+    trained_cnn = CNN(channels=2, hidden=4).state_dict()
+    trained_gan = GAN(*TINY_NETS, class_names=digits).state_dict()
+
+    subset = CNN(num_classes=2, channels=2, hidden=4)
+    fitted = transfer(trained_cnn, subset, digits, ["7", "3"])
+    assert torch.equal(fitted["net.10.weight"], trained_cnn["net.10.weight"][[7, 3]])
+    assert torch.equal(fitted["net.0.weight"], trained_cnn["net.0.weight"])
+    gan = GAN(*TINY_NETS, class_names=["7", "3"])
+    fitted = transfer(trained_gan, gan, digits, ["7", "3"])
+    assert torch.equal(fitted["generator.embed.weight"], trained_gan["generator.embed.weight"][[7, 3]])
+    gan.load_state_dict(fitted)  # every shape fits
+
+    letters = CNN(num_classes=3, channels=2, hidden=4)
+    fresh_head = letters.state_dict()["net.10.weight"].clone()
+    fitted = transfer(trained_cnn, letters, digits, ["a", "b", "7"])
+    assert torch.equal(fitted["net.10.weight"][:2], fresh_head[:2])  # a new head for the letters
+    assert torch.equal(fitted["net.10.weight"][2], trained_cnn["net.10.weight"][7])
+    gan = GAN(*TINY_NETS, class_names=["a", "b", "7"])
+    fitted = transfer(trained_gan, gan, digits, ["a", "b", "7"])
+    mean = trained_gan["discriminator.embed.parametrizations.weight.original"].mean(0)
+    assert torch.equal(fitted["discriminator.embed.parametrizations.weight.original"][0], mean)
+    assert torch.equal(fitted["generator.embed.weight"][1], trained_gan["generator.embed.weight"].mean(0))
+    gan.load_state_dict(fitted)
+
+
+def test_a_folder_of_letters_starts_from_the_pool_networks(make_cfg, tmp_path):
+    images = BuiltinDigits(n_per_class=3, test_per_class=2)
+    images.setup()
+    root = tmp_path / "letters"
+    for split, x, y in (("train", images.train_x, images.train_y), ("test", images.test_x, images.test_y)):
+        for i, (image, label) in enumerate(zip(x, y)):
+            if label < 3:  # classes a, b, c: mirrored 0, 1, 2
+                (root / split / "abc"[label]).mkdir(parents=True, exist_ok=True)
+                write_png((image.flip(-1) * 255).round().byte(), str(root / split / "abc"[label] / f"{i}.png"))
+    metrics = run(make_cfg("experiment=augmented", "data=folder", f"data.root={root}", *TINY), tmp_path / "run")
+    assert metrics["class_names"] == ["a", "b", "c"] and metrics["status"] == "complete"
 
 
 def test_a_folder_run_starts_from_the_pool_networks_and_adapts_them(make_cfg, digit_folder, tmp_path):

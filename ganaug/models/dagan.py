@@ -42,10 +42,11 @@ class DAGAN(GAN):
         self.sources_x, self.sources_y = x.to(self.device), y.to(self.device)
 
     def load_state_dict(self, state_dict, *args, **kwargs):
-        """Size the source buffers to the saved ones before loading (a new DAGAN holds none)."""
+        """Size the source buffers to the saved ones before loading (a new DAGAN holds none); a state without sources
+        (a pretrained starting point) keeps the ones this DAGAN has."""
+        state_dict = {"sources_x": self.sources_x, "sources_y": self.sources_y, **state_dict}
         for name in ("sources_x", "sources_y"):
-            if name in state_dict:
-                setattr(self, name, torch.empty_like(state_dict[name]))
+            setattr(self, name, torch.empty_like(state_dict[name]))
         return super().load_state_dict(state_dict, *args, **kwargs)
 
     def critic(self, x: torch.Tensor, condition: torch.Tensor) -> torch.Tensor:

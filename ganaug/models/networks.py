@@ -12,6 +12,9 @@ from ganaug.models.augmentations import displace
 class Generator(nn.Module):
     """Noise and a class label to a 1×28×28 image in [-1, 1] (label embedding concatenated with noise)."""
 
+    class_rows = ("embed.weight",)  # state entries with one row per class (see ganaug.models.class_transfer)
+    new_class_row = "mean"
+
     def __init__(self, latent_dim: int = 64, num_classes: int = 10, embed_dim: int = 16, width: int = 32) -> None:
         super().__init__()
         self.latent_dim = latent_dim
@@ -60,6 +63,9 @@ def critic_features(channels: int, width: int, norm, minibatch_std: bool) -> nn.
 class Discriminator(nn.Module):
     """A 1×28×28 image and its label to a real/fake logit (projection discriminator, optional spectral norm)."""
 
+    class_rows = ("embed.weight", "embed.parametrizations.weight.original", "embed.parametrizations.weight.0._u")
+    new_class_row = "mean"
+
     def __init__(
         self, num_classes: int = 10, width: int = 32, spectral: bool = True, minibatch_std: bool = True
     ) -> None:
@@ -77,6 +83,9 @@ class Discriminator(nn.Module):
 
 class CNN(nn.Module):
     """The small convolutional classifier: two conv-pool blocks and two linear layers."""
+
+    class_rows = ("net.10.weight", "net.10.bias")  # the head
+    new_class_row = "fresh"
 
     def __init__(self, num_classes: int = 10, channels: int = 16, hidden: int = 128, dropout: float = 0.0) -> None:
         super().__init__()

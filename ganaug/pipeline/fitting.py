@@ -10,6 +10,8 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig
 
 from ganaug.data.datamodule import DigitsDataModule, tensor_loader, training_loader
+from ganaug.data.mnist import DIGITS
+from ganaug.models.class_transfer import transfer
 from ganaug.models.classifier import Classifier
 from ganaug.models.gan import GAN
 from ganaug.pipeline.callbacks import GANMonitor
@@ -25,14 +27,15 @@ def augmentation(cfg: DictConfig) -> list[DictConfig]:
 def build_classifier(cfg: DictConfig, dm: DigitsDataModule, transforms: list[DictConfig],
                      init_state: dict | None = None) -> Classifier:
     """The configured classifier for `dm`'s classes and images, training through `transforms`; its network starts
-    from `init_state` when given (a network trained on the built-in pool)."""
+    from `init_state` when given (a network trained on the built-in pool's digits: a class that is no digit gets
+    a new row of the head)."""
     classifier = instantiate(
         cfg.classifier.module, augmentation=transforms, class_names=dm.class_names, preprocessing=dm.preprocessing,
         strong_augmentation=cfg.augment.strong, confidence=cfg.augment.confidence,
         unlabelled_weight=cfg.augment.unlabelled_weight, freeze_features=cfg.classifier.freeze,
     )
     if init_state is not None:
-        classifier.net.load_state_dict(init_state)
+        classifier.net.load_state_dict(transfer(init_state, classifier.net, DIGITS, dm.class_names))
     return classifier
 
 

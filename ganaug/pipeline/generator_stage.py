@@ -17,6 +17,7 @@ from ganaug.data.mnist import DIGITS
 from ganaug.evaluation.quality import gan_quality, nearest_pairs, source_distance
 from ganaug.models.dagan import DAGAN
 from ganaug.models.checkpoints import checkpoint_of
+from ganaug.models.class_transfer import transfer
 from ganaug.models.digit_features import DigitFeatures
 from ganaug.models.gan import GAN
 from ganaug.models.networks import logits_in_batches
@@ -66,11 +67,12 @@ def gan_cache_entry(cfg: DictConfig, train_x: torch.Tensor) -> Path:
 
 def new_gan(cfg: DictConfig, dm: DigitsDataModule, init_state: dict | None) -> GAN:
     """The configured GAN for `dm`'s training images: from random weights, or from `init_state` (the GAN trained on
-    the built-in pool) with its discriminator's first `gan.freeze_d_blocks` blocks frozen for adapting."""
+    the built-in pool's digits; a class that is no digit starts from their mean embedding) with its discriminator's
+    first `gan.freeze_d_blocks` blocks frozen for adapting."""
     gan: GAN = instantiate(cfg.gan.module, class_names=dm.class_names,
                            freeze_d_blocks=cfg.gan.freeze_d_blocks if init_state is not None else 0)
     if init_state is not None:
-        gan.load_state_dict(init_state)
+        gan.load_state_dict(transfer(init_state, gan, DIGITS, dm.class_names))
     gan.set_real_images(dm.train_x, dm.train_y)
     return gan
 

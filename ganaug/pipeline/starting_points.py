@@ -6,8 +6,10 @@ fetches them once, before the stages, and hands them to the stages as starting s
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import pytorch_lightning as pl
@@ -16,17 +18,18 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from ganaug.data.datamodule import DigitsDataModule
-from ganaug.data.mnist import DIGITS, BuiltinDigits
+from ganaug.data.mnist import BuiltinDigits
 from ganaug.models.checkpoints import checkpoint_of
 from ganaug.pipeline import cache
 from ganaug.pipeline.fitting import fit_gan, side_classifier
 from ganaug.utils.config import plain
 from ganaug.utils.errors import UserError
-from ganaug.utils.files import write_json
 
 log = logging.getLogger(__name__)
-CLASSIFIER_KEYS = ("classifier.module", "augment.affine", "classifier.batch_size")  # what a pretrained network
-GAN_KEYS = ("gan.module",)  # depends on, besides the pretrain config and the code version
+CLASSIFIER_KEYS = ("classifier.module.net", "augment.affine")  # what a pretrained network depends on, besides
+GAN_KEYS = ("gan.module",)  # the pretrain config and the code version
+SHIPPED_DIR = Path(str(resources.files("ganaug") / "assets" / "pretrained"))
+SOURCES = ("sources_x", "sources_y")  # DAGAN's training images, which a starting state leaves out
 
 
 @dataclass
@@ -44,17 +47,34 @@ def check(cfg: DictConfig, dm: DigitsDataModule) -> None:
     if isinstance(dm, BuiltinDigits):
         raise UserError("pretrain=builtin with data=builtin would train on the pool the few-shot set comes from; "
                         "use it with data=folder or data=mnist")
-    if dm.class_names != DIGITS:
-        raise UserError(f"pretrain=builtin starts from networks that know the digits 0-9, but the classes are "
-                        f"{dm.class_names}; name the class folders 0 to 9, or use pretrain=none")
 
 
-def entry(cfg: DictConfig, what: str, *parts: str) -> Path:
-    """The cache file of the pretrained `what`, keyed by the config parts it depends on and the code version."""
+def pool_settings(cfg: DictConfig) -> DictConfig:
+    """`cfg` with the pretrain group's training settings for the pool in place of the run's own."""
+    training = cfg.pretrain.classifier_training
+    return OmegaConf.merge(cfg, {
+        "classifier": {"batch_size": training.batch_size, "freeze": False,
+                       "module": {k: training[k] for k in ("lr", "momentum", "weight_decay", "lr_schedule")}},
+        "gan": {"batch_size": cfg.pretrain.gan_batch_size},
+    })
+
+
+def key_of(cfg: DictConfig, what: str, parts: tuple[str, ...]) -> str:
+    """What the pretrained `what` depends on, hashed: the pretrain config, the config `parts` and the code version."""
     keyed = {"version": cache.TRAINING_VERSION, "what": what, "pretrain": plain(cfg.pretrain),
              **{part: plain(OmegaConf.select(cfg, part)) for part in parts}}
     keyed["pretrain"].pop("cache_dir")
-    return Path(cfg.pretrain.cache_dir) / f"{what}-{cache.key(keyed)}.ckpt"
+    return cache.key(keyed)
+
+
+def entry(cfg: DictConfig, what: str, *parts: str) -> Path:
+    """The cache file of the pretrained `what` (trained where no shipped file matches)."""
+    return Path(cfg.pretrain.cache_dir) / f"{what}-{key_of(cfg, what, parts)}.ckpt"
+
+
+def shipped(cfg: DictConfig, what: str, *parts: str) -> Path:
+    """Where the package ships the pretrained `what` for these configs (the file exists for the default networks)."""
+    return SHIPPED_DIR / f"{what}-{key_of(cfg, what, parts)}.pt"
 
 
 def pool() -> BuiltinDigits:
@@ -64,24 +84,38 @@ def pool() -> BuiltinDigits:
     return dm
 
 
-def classifier_state(cfg: DictConfig) -> dict:
-    """The state of the configured classifier network trained on the pool (with the random affine), trained on
-    first use; its held-out accuracy is written beside it."""
+def pool_fingerprint() -> str:
+    """A hash of the pool's images and labels: what a shipped network records it was trained on."""
+    dm = pool()
+    return cache.key([hashlib.sha256(dm.train_x.numpy().tobytes()).hexdigest(), dm.train_y.tolist()])
+
+
+def load_shipped(path: Path) -> dict | None:
+    """The state dict shipped at `path` in float32; None when the package ships none for this config."""
+    if not path.is_file():
+        return None
+    saved = torch.load(path, map_location="cpu", weights_only=True)
+    return {k: v.float() if v.is_floating_point() else v for k, v in saved["state_dict"].items()}
+
+
+def trained_classifier(cfg: DictConfig) -> dict:
+    """The cache entry of the configured classifier network trained on the pool (with the random affine): its
+    `state_dict` and `held_out_acc`, trained on first use."""
     path = entry(cfg, "classifier", *CLASSIFIER_KEYS)
 
     def train() -> dict:
         dm = pool()
-        net, accuracy = side_classifier(cfg, dm, dm.train_x, dm.train_y, cfg.pretrain.classifier_epochs,
+        net, accuracy = side_classifier(pool_settings(cfg), dm, dm.train_x, dm.train_y, cfg.pretrain.classifier_epochs,
                                         path.parent / path.stem, "pretrain_classifier", [cfg.augment.affine])
-        write_json(path.with_suffix(".json"), {"held_out_acc": accuracy, "epochs": cfg.pretrain.classifier_epochs})
         log.info("pretrained classifier on the built-in pool: held-out accuracy %.4f (%s)", accuracy, path)
-        return {"state_dict": net.net.state_dict()}
+        return {"state_dict": net.net.state_dict(), "held_out_acc": accuracy}
 
-    return cache.get_or_train(path, train, "pretrained classifier")[0]["state_dict"]
+    return cache.get_or_train(path, train, "pretrained classifier")[0]
 
 
-def gan_state(cfg: DictConfig) -> dict:
-    """The state of the configured GAN trained on the pool for `pretrain.gan_steps`, trained on first use."""
+def trained_gan(cfg: DictConfig) -> Path:
+    """The cache entry (a checkpoint `load_gan` reads) of the configured GAN trained on the pool for
+    `pretrain.gan_steps`, trained on first use."""
     path = entry(cfg, "gan", *GAN_KEYS)
 
     def train() -> dict:
@@ -90,10 +124,25 @@ def gan_state(cfg: DictConfig) -> dict:
             pl.seed_everything(0, verbose=False)
             gan = instantiate(cfg.gan.module, class_names=dm.class_names, freeze_d_blocks=0)
             gan.set_real_images(dm.train_x, dm.train_y)
-            fit_gan(cfg, gan, dm, path.parent / path.stem, resume=False, steps=cfg.pretrain.gan_steps)
+            fit_gan(pool_settings(cfg), gan, dm, path.parent / path.stem, resume=False, steps=cfg.pretrain.gan_steps)
         return checkpoint_of(gan)
 
-    return cache.get_or_train(path, train, "pretrained GAN")[0]["state_dict"]
+    cache.get_or_train(path, train, "pretrained GAN")
+    return path
+
+
+def classifier_state(cfg: DictConfig) -> dict:
+    """The configured classifier network trained on the pool: shipped with the package, else cached or trained."""
+    return load_shipped(shipped(cfg, "classifier", *CLASSIFIER_KEYS)) or trained_classifier(cfg)["state_dict"]
+
+
+def gan_state(cfg: DictConfig) -> dict:
+    """The configured GAN (G and D) trained on the pool: shipped with the package, else cached or trained. A DAGAN's
+    state holds no source images: a run gives it its own."""
+    state = load_shipped(shipped(cfg, "gan", *GAN_KEYS))
+    if state is None:
+        state = torch.load(trained_gan(cfg), map_location="cpu", weights_only=True)["state_dict"]
+    return {k: v for k, v in state.items() if k not in SOURCES}
 
 
 def starting_states(cfg: DictConfig, with_gan: bool) -> StartingStates:
