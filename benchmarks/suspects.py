@@ -16,7 +16,7 @@ import torch
 from ganaug.data.checks import suspects
 from ganaug.data.folder import FolderDigits
 from ganaug.data.mnist import BuiltinDigits
-from ganaug.data.overview import export
+from ganaug.pipeline.overview import export
 
 
 def main() -> None:

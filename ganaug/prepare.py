@@ -14,7 +14,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from ganaug.data.overview import look_at_data
+from ganaug.pipeline.overview import look_at_data
 from ganaug.data.sheets import cut
 from ganaug.utils import runtime
 from ganaug.utils.config import CONFIG_DIR, check_overrides

@@ -2,12 +2,15 @@
 import shutil
 
 import torch
+from hydra import compose, initialize_config_dir
 from PIL import Image
 
-from ganaug.data.checks import skipped_grid, suspects
+from ganaug.data.checks import all_images, skipped_grid, suspects
 from ganaug.data.folder import FolderDigits
 from ganaug.data.mnist import BuiltinDigits
-from ganaug.data.overview import export
+from ganaug.pipeline.label_check import label_issues, out_of_fold_probabilities
+from ganaug.pipeline.overview import export
+from ganaug.utils.config import CONFIG_DIR
 
 
 def exported(tmp_path, n_train: int, n_test: int) -> FolderDigits:
@@ -59,3 +62,26 @@ def test_skipped_files_that_decode_are_drawn(tmp_path):
     assert len(dm.skipped) == 2
     assert skipped_grid(dm, tmp_path / "skipped.png") == 1 and (tmp_path / "skipped.png").exists()
     assert torch.equal(torch.tensor(dm.train_y.bincount().tolist()), torch.full((10,), 2))
+
+
+def learned_check(tmp_path, root, *overrides):
+    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
+        cfg = compose("prepare", overrides=["data=folder", f"data.root={root}", "data.n_per_class=null",
+                                            f"paths.root={tmp_path / 'outputs'}", *overrides])
+    dm = FolderDigits(str(root), n_per_class=None)
+    dm.setup()
+    x, y, files = all_images(dm)
+    return files, label_issues(out_of_fold_probabilities(cfg, x, y, dm.class_names, tmp_path / "check"), y)
+
+
+def test_the_learned_check_finds_planted_mislabels_and_few_clean_images(tmp_path):
+    root = exported(tmp_path, 6, 4)  # 100 digits
+    planted = []
+    for source, target in (("1", "7"), ("3", "8"), ("0", "6")):
+        image = sorted((root / "train" / source).glob("*.png"))[0]
+        shutil.move(image, root / "train" / target / image.name)
+        planted.append(f"{target}/{image.name}")
+    files, found = learned_check(tmp_path, root, "check.epochs=15")
+    flagged = [files[i] for i in found]
+    assert all(any(f.endswith(name) for f in flagged) for name in planted), flagged
+    assert len(flagged) <= len(planted) + 2  # of 97 clean images, at most 2 flagged

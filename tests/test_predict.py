@@ -8,7 +8,7 @@ from hydra import compose, initialize_config_dir
 from PIL import Image
 
 from ganaug.data.mnist import BuiltinDigits
-from ganaug.data.overview import export
+from ganaug.pipeline.overview import export
 from ganaug.data.synthetic import sheet_photo
 from ganaug.pipeline.runner import run
 from ganaug.predict import main

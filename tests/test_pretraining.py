@@ -5,7 +5,7 @@ import torch
 from torchvision.io import write_png
 
 from ganaug.data.mnist import BuiltinDigits
-from ganaug.data.overview import export
+from ganaug.pipeline.overview import export
 from ganaug.models.class_transfer import transfer
 from ganaug.models.classifier import Classifier
 from ganaug.models.networks import CNN

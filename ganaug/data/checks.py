@@ -16,20 +16,32 @@ from ganaug.utils.grids import save_grid
 CONFIDENT = 0.95  # a reading at least this sure, of another digit than the folder's, makes an image a suspect
 
 
+def all_images(dm: DigitsDataModule) -> tuple[torch.Tensor, torch.Tensor, list[str]]:
+    """Every prepared image of the data set (training pool and test set), its label and its file."""
+    y = torch.cat([dm.train_y, dm.test_y])
+    return torch.cat([dm.train_x, dm.test_x]), y, dm.train_files + dm.test_files or [f"image {i}" for i in range(len(y))]
+
+
 def suspects(dm: DigitsDataModule, out: Path) -> list[str] | None:
-    """The prepared images the shipped digit network reads, with probability ≥ CONFIDENT, as another digit than
-    their folder says — as `file: folder 7, reads 1 (0.97)` — drawn into `out` (one row per folder class).
-    None when the classes are not the digits 0–9 (the network knows nothing else). Nothing is moved or dropped."""
+    """The quick check: the prepared images the shipped digit network reads, with probability ≥ CONFIDENT, as another
+    digit than their folder says, listed and drawn into `out`. None when the classes are not the digits 0–9 (the
+    network knows nothing else). Nothing is moved or dropped."""
     if dm.class_names != DIGITS:
         return None
-    x, y = torch.cat([dm.train_x, dm.test_x]), torch.cat([dm.train_y, dm.test_y])
-    files = dm.train_files + dm.test_files or [f"image {i}" for i in range(len(y))]
+    x, y, _ = all_images(dm)
     probs = DigitFeatures.load().probabilities(x)
     confidence, reading = probs.max(1)
-    flagged = ((reading != y) & (confidence >= CONFIDENT)).nonzero().flatten().tolist()
+    return listed(dm, ((reading != y) & (confidence >= CONFIDENT)).nonzero().flatten().tolist(), probs, out)
+
+
+def listed(dm: DigitsDataModule, flagged: list[int], probs: torch.Tensor, out: Path) -> list[str]:
+    """The flagged images as `file: folder 7, reads 1 (0.97)`, drawn into `out` (one row per folder class)."""
+    x, y, files = all_images(dm)
+    confidence, reading = probs.max(1)
     if flagged:
         save_grid(out, x[flagged], y[flagged], dm.class_names)
-    return [f"{files[i]}: folder {dm.class_names[y[i]]}, reads {reading[i].item()} ({confidence[i]:.2f})" for i in flagged]
+    return [f"{files[i]}: folder {dm.class_names[y[i]]}, reads {dm.class_names[reading[i]]} ({confidence[i]:.2f})"
+            for i in flagged]
 
 
 def skipped_grid(dm: DigitsDataModule, out: Path) -> int:

@@ -26,8 +26,10 @@ from ganaug.utils.config import plain
 from ganaug.utils.errors import UserError
 
 log = logging.getLogger(__name__)
-CLASSIFIER_KEYS = ("classifier.module.net", "augment.affine")  # what a pretrained network depends on, besides
-GAN_KEYS = ("gan.module",)  # the pretrain config and the code version
+# What each pretrained network depends on, besides the code version: its network config and how it is trained.
+CLASSIFIER_KEYS = ("classifier.module.net", "pretrain.classifier_epochs", "pretrain.classifier_training",
+                   "pretrain.affine")
+GAN_KEYS = ("gan.module", "pretrain.gan_steps", "pretrain.gan_batch_size")
 SHIPPED_DIR = Path(str(resources.files("ganaug") / "assets" / "pretrained"))
 SOURCES = ("sources_x", "sources_y")  # DAGAN's training images, which a starting state leaves out
 
@@ -52,19 +54,17 @@ def check(cfg: DictConfig, dm: DigitsDataModule) -> None:
 def pool_settings(cfg: DictConfig) -> DictConfig:
     """`cfg` with the pretrain group's training settings for the pool in place of the run's own."""
     training = cfg.pretrain.classifier_training
-    return OmegaConf.merge(cfg, {
-        "classifier": {"batch_size": training.batch_size, "freeze": False,
-                       "module": {k: training[k] for k in ("lr", "momentum", "weight_decay", "lr_schedule")}},
-        "gan": {"batch_size": cfg.pretrain.gan_batch_size},
-    })
+    settings = {"classifier": {"batch_size": training.batch_size, "freeze": False,
+                               "module": {k: training[k] for k in ("lr", "momentum", "weight_decay", "lr_schedule")}}}
+    if "gan" in cfg:
+        settings["gan"] = {"batch_size": cfg.pretrain.gan_batch_size}
+    return OmegaConf.merge(cfg, settings)
 
 
 def key_of(cfg: DictConfig, what: str, parts: tuple[str, ...]) -> str:
-    """What the pretrained `what` depends on, hashed: the pretrain config, the config `parts` and the code version."""
-    keyed = {"version": cache.TRAINING_VERSION, "what": what, "pretrain": plain(cfg.pretrain),
-             **{part: plain(OmegaConf.select(cfg, part)) for part in parts}}
-    keyed["pretrain"].pop("cache_dir")
-    return cache.key(keyed)
+    """What the pretrained `what` depends on, hashed: the config `parts` and the code version."""
+    return cache.key({"version": cache.TRAINING_VERSION, "what": what,
+                      **{part: plain(OmegaConf.select(cfg, part)) for part in parts}})
 
 
 def entry(cfg: DictConfig, what: str, *parts: str) -> Path:
@@ -99,14 +99,14 @@ def load_shipped(path: Path) -> dict | None:
 
 
 def trained_classifier(cfg: DictConfig) -> dict:
-    """The cache entry of the configured classifier network trained on the pool (with the random affine): its
+    """The cache entry of the configured classifier network trained on the pool (through `pretrain.affine`): its
     `state_dict` and `held_out_acc`, trained on first use."""
     path = entry(cfg, "classifier", *CLASSIFIER_KEYS)
 
     def train() -> dict:
         dm = pool()
         net, accuracy = side_classifier(pool_settings(cfg), dm, dm.train_x, dm.train_y, cfg.pretrain.classifier_epochs,
-                                        path.parent / path.stem, "pretrain_classifier", [cfg.augment.affine])
+                                        path.parent / path.stem, "pretrain_classifier", [cfg.pretrain.affine])
         log.info("pretrained classifier on the built-in pool: held-out accuracy %.4f (%s)", accuracy, path)
         return {"state_dict": net.net.state_dict(), "held_out_acc": accuracy}
 

@@ -9,10 +9,11 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig
 from torchvision.io import write_png
 
-from ganaug.data.checks import skipped_grid, suspects
+from ganaug.data.checks import all_images, listed, skipped_grid, suspects
 from ganaug.data.datamodule import DigitsDataModule
 from ganaug.utils.config import validate
 from ganaug.utils.errors import exit_on_user_error
+from ganaug.pipeline.label_check import label_issues, out_of_fold_probabilities
 from ganaug.utils.grids import save_grid
 
 
@@ -35,6 +36,28 @@ def export(dm: DigitsDataModule, out: Path) -> None:
             write_png((image * 255).round().to(torch.uint8), str(out / split / dm.class_names[label] / f"{i:05d}.png"))
 
 
+def check_labels(cfg: DictConfig, dm: DigitsDataModule, output_dir: Path) -> None:
+    """Print the images whose label looks wrong, by the check `check.mode` names, and draw them."""
+    out = output_dir / "check_these.png"
+    if cfg.check.mode == "quick":
+        how = "quick check: the shipped digit network reads them confidently as another digit"
+        flagged = suspects(dm, out)
+        if flagged is None:
+            print("no quick label check: the classes are not the digits 0-9, all the shipped digit network knows; "
+                  "check.mode=learned checks any classes")
+            return
+    else:
+        how = (f"learned check: a classifier trained on this data set ({cfg.check.folds}-fold cross-validation, from "
+               f"the pool-trained network) finds them mislabelled by confident learning")
+        x, y, _ = all_images(dm)
+        probs = out_of_fold_probabilities(cfg, x, y, dm.class_names, output_dir)
+        flagged = listed(dm, label_issues(probs, y), probs, out)
+    if flagged:
+        print(f"check these {len(flagged)} image(s) ({how}; nothing was moved):", *flagged, f"drawn in {out}", sep="\n  ")
+    else:
+        print(f"no image to check ({how}: none)")
+
+
 def look_at_data(cfg: DictConfig, output_dir: Path) -> None:
     """Counts, previews, checks and the optional export of the configured data set."""
     with exit_on_user_error("ganaug.prepare"):
@@ -46,12 +69,8 @@ def look_at_data(cfg: DictConfig, output_dir: Path) -> None:
         print(f"skipped {len(dm.skipped)} file(s):", *dm.skipped, sep="\n  ")
         if skipped_grid(dm, output_dir / "skipped.png"):
             print(f"the skipped files that could be read, as they are on disk: {output_dir / 'skipped.png'}")
-    flagged = suspects(dm, output_dir / "check_these.png")
-    if flagged is None:
-        print("no label check: the classes are not the digits 0-9, which is all the shipped digit network knows")
-    elif flagged:
-        print(f"check these {len(flagged)} image(s), read confidently as another digit (nothing was moved):",
-              *flagged, f"drawn in {output_dir / 'check_these.png'}", sep="\n  ")
+    with exit_on_user_error("ganaug.prepare"):
+        check_labels(cfg, dm, output_dir)
     save_grid(output_dir / "preview_train.png", dm.train_x, dm.train_y, dm.class_names)
     save_grid(output_dir / "preview_test.png", dm.test_x, dm.test_y, dm.class_names)
     print(f"previews: {output_dir / 'preview_train.png'} and preview_test.png")

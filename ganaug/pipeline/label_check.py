@@ -1,0 +1,60 @@
+"""The label check that learns the user's hand: out-of-fold class probabilities for every image of a data set from
+the configured classifier trained on the set itself (k-fold cross-validation, started from the pool-trained
+network), and the images confident learning finds mislabelled (cleanlab's `find_label_issues`, per-class
+thresholds set from the data)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+from hydra.utils import instantiate
+from omegaconf import DictConfig
+
+from ganaug.data.datamodule import training_loader
+from ganaug.data.mnist import DIGITS
+from ganaug.models.class_transfer import transfer
+from ganaug.models.networks import logits_in_batches
+from ganaug.pipeline.starting_points import classifier_state
+from ganaug.utils.errors import UserError
+from ganaug.utils.trainers import make_trainer
+
+
+def folds_of(y: torch.Tensor, folds: int, seed: int) -> torch.Tensor:
+    """Each image's fold, stratified: the images of every class dealt round the folds in a seeded order."""
+    fold = torch.empty_like(y)
+    generator = torch.Generator().manual_seed(seed)
+    for c in y.unique():
+        members = (y == c).nonzero().flatten()
+        fold[members[torch.randperm(len(members), generator=generator)]] = torch.arange(len(members)) % folds
+    return fold
+
+
+def out_of_fold_probabilities(cfg: DictConfig, x: torch.Tensor, y: torch.Tensor, class_names: list[str],
+                              output_dir: Path) -> torch.Tensor:
+    """(N, C) class probabilities of every image from a classifier that did not train on it (`check.folds` folds,
+    `check.epochs` epochs each, every fold started from the pool-trained classifier)."""
+    start = transfer(classifier_state(cfg), instantiate(cfg.classifier.module.net, num_classes=len(class_names)),
+                     DIGITS, class_names)
+    fold = folds_of(y, cfg.check.folds, cfg.seed)
+    probs = torch.zeros(len(y), len(class_names))
+    for k in range(cfg.check.folds):
+        held, kept = fold == k, fold != k
+        torch.manual_seed(cfg.seed + k)
+        classifier = instantiate(cfg.classifier.module, class_names=class_names)
+        classifier.net.load_state_dict(start)
+        trainer = make_trainer(cfg, output_dir, f"label_check_fold{k}", max_epochs=cfg.check.epochs, limit_val_batches=0)
+        trainer.fit(classifier, train_dataloaders=training_loader(x[kept], y[kept], len(class_names), cfg.classifier.batch_size))
+        probs[held] = logits_in_batches(classifier.eval(), x[held]).softmax(1)
+    return probs
+
+
+def label_issues(probs: torch.Tensor, y: torch.Tensor) -> list[int]:
+    """The images confident learning finds mislabelled, most likely first."""
+    try:
+        from cleanlab.filter import find_label_issues
+    except ImportError:
+        raise UserError("check=learned needs cleanlab: pip install 'ganaug[check]', or use check=quick") from None
+    if len(y.unique()) < 2:
+        return []
+    found = find_label_issues(y.numpy(), probs.double().numpy(), return_indices_ranked_by="self_confidence")
+    return [int(i) for i in found]
