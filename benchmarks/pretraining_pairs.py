@@ -22,6 +22,8 @@ def main() -> None:
         for experiment in ("baseline", "classic"):
             diffs = [runs[(experiment, "builtin", s)] - runs[("classic", None, s)] for s in seeds
                      if (experiment, "builtin", s) in runs and ("classic", None, s) in runs]
+            if not diffs:  # the sweep ran no such pair
+                continue
             d = summarize(diffs)
             print(f"{sweep.name}: pretrained {experiment} - scratch classic: {100 * d.mean:+.2f} ± {100 * d.ci95:.2f} "
                   f"points (n={d.n})")

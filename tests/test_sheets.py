@@ -10,7 +10,7 @@ from omegaconf import OmegaConf
 from ganaug.data.folder import FolderDigits
 from ganaug.data.mnist import BuiltinDigits
 from ganaug.data.sheets import cell_labels, cut, cut_sheet, sheet_settings
-from ganaug.data.synthetic import sheet_photo
+from ganaug.data.synthetic import freehand_sheet, sheet_photo
 from ganaug.models.digit_features import DigitFeatures
 from ganaug.utils.errors import UserError
 
@@ -65,7 +65,7 @@ def sheet_args(tmp_path, args: list[str]) -> dict:
         (tmp_path / "odd.yaml").write_text("rows: 10\ncolumns: 10\n")
     given = dict(arg.split("=", 1) for arg in args)
     given["sheet"] = str(tmp_path / given["sheet"])
-    return {"out": None, "rows": None, "cols": None, "labels": None,
+    return {"out": None, "rows": None, "cols": None, "labels": None, "layout": "auto",
             **{k: int(v) if k in ("rows", "cols") else v for k, v in given.items()}}
 
 
@@ -75,8 +75,10 @@ def sheet_args(tmp_path, args: list[str]) -> dict:
         (["sheet=missing.jpg", "out=o", "rows=2", "cols=2", "labels=ab"], "missing.jpg: not a readable image"),
         (["sheet=notes.jpg", "out=o", "rows=2", "cols=2", "labels=ab"], "notes.jpg: not a readable image"),
         (["sheet=blank.png", "out=o", "rows=2", "cols=2", "labels=abc"], "labels='abc' has 3 characters"),
-        (["sheet=blank.png", "out=o", "rows=2", "cols=2", "labels=ab"], "the sheet holds no ink"),
+        (["sheet=blank.png", "out=o", "rows=2", "cols=2", "labels=ab"], "the sheet holds no digits"),
         (["sheet=grid.png", "out=o", "rows=5", "cols=10", "labels=01234"],
+         "the sheet does not match rows=5 cols=10 (1 problem(s) above); nothing was written"),
+        (["sheet=grid.png", "out=o", "rows=5", "cols=10", "labels=01234", "layout=grid"],
          "rows=5 does not fit the sheet (a cell holds two rows of digits): its digits stand in 10 rows; give rows=10"),
         (["sheet=grid.png", "out=o"], "sheet=PHOTO needs rows=... cols=... labels=..."),
         (["sheet=odd.png", "out=o"], "odd.yaml: columns is not a sheet setting; use out, rows, cols, labels"),
@@ -128,3 +130,51 @@ def test_rows_cols_and_labels_can_sit_in_a_yaml_beside_the_photo(tmp_path, capsy
     with pytest.raises(UserError, match=r'labels must be text in quotes, e\.g\. labels: "0123456789"$'):
         sheet_settings(OmegaConf.create({"sheet": str(tmp_path / "mine.png"), "out": "o", "rows": None, "cols": None,
                                          "labels": None}))
+
+
+def test_freehand_sheets_land_in_their_rows_folders(tmp_path):
+    """Five rendered freehand pages (drifting, slanting rows, varying gaps and sizes, show-through, a smudge,
+    specks, JPEG): every digit written under its row's label, and the digit network reads them."""
+    features = DigitFeatures.load()
+    for seed in range(5):
+        photo = tmp_path / f"page{seed}.jpg"
+        freehand_sheet(digits_by_row(), 10, 10, seed=seed).save(photo, quality=85)
+        out = tmp_path / f"digits{seed}"
+        assert cut_sheet(photo, out, 10, 10, "0123456789") == (100, 0)
+        for r in range(10):  # each row's digits, left to right, under the row's label
+            assert sorted(p.name for p in (out / str(r)).glob("*.png")) == sorted(f"page{seed}_{r}_{c}.png" for c in range(10))
+        dm = FolderDigits(str(out), n_per_class=None, test_fraction=0.5)
+        dm.setup()
+        x, y = torch.cat([dm.train_x, dm.test_x]), torch.cat([dm.train_y, dm.test_y])
+        assert (features.classify(x) == y).float().mean() >= 0.9
+
+
+def test_a_row_with_a_missing_digit_is_reported_and_nothing_written(tmp_path, capsys):
+    digits = digits_by_row()
+    digits[34] = 0  # row 3 written with 9 digits
+    freehand_sheet(digits, 10, 10, seed=7).save(tmp_path / "page.png")
+    with pytest.raises(UserError, match=r"^the sheet does not match rows=10 cols=10 \(1 problem\(s\) above\); nothing was written"):
+        cut_sheet(tmp_path / "page.png", tmp_path / "digits", 10, 10, "0123456789")
+    assert capsys.readouterr().out.strip() == "row 4: 9 digits, expected 10 (two may touch)"
+    assert [p.name for p in (tmp_path / "digits").iterdir()] == ["page_preview.png"]
+
+
+def test_two_touching_digits_are_split(tmp_path):
+    from ganaug.data.freehand import Box, split_touching
+
+    sheet = torch.ones(60, 200)
+    sheet[10:50, 20:40] = 0  # one digit
+    sheet[10:50, 60:90] = sheet[10:50, 90:118] = 0  # two that touch at column 90 ...
+    sheet[10:50, 89:91] = 1
+    sheet[28:32, 88:92] = 0  # ... by a short stroke
+    row = [Box(10, 50, 20, 40), Box(10, 50, 60, 118)]
+    split = split_touching(row, 3, sheet)
+    assert [(b.left, b.right) for b in split] == [(20, 40), (60, 89), (89, 118)] or \
+        [b.left for b in split][:2] == [20, 60] and 86 <= split[2].left <= 92
+
+
+def test_a_sheet_with_only_show_through_is_one_line(tmp_path):
+    blank = torch.zeros(100, 1, 28, 28, dtype=torch.uint8)
+    freehand_sheet(blank, 10, 10, seed=1).save(tmp_path / "empty.png")
+    with pytest.raises(UserError, match=r"^the sheet holds no (digits|ink)"):
+        cut_sheet(tmp_path / "empty.png", tmp_path / "digits", 10, 10, "0123456789")

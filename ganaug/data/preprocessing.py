@@ -129,9 +129,8 @@ def largest_share(mask: torch.Tensor, diagonal: bool) -> float:
 
 
 def median3(x: torch.Tensor) -> torch.Tensor:
-    """3×3 median filter of a (H, W) tensor: removes isolated noise pixels, keeps strokes."""
-    patches = F.unfold(F.pad(x[None, None], (1, 1, 1, 1), mode="replicate"), 3)
-    return patches.median(dim=1).values.view_as(x)
+    """3×3 median filter of a (H, W) tensor (edges repeated outward): removes isolated noise pixels, keeps strokes."""
+    return torch.from_numpy(ndimage.median_filter(x.numpy(), size=3, mode="nearest"))
 
 
 def quadratic_fit(x: torch.Tensor, where: torch.Tensor) -> torch.Tensor:
@@ -156,7 +155,8 @@ def away_from_ink(paper: torch.Tensor) -> torch.Tensor:
     """The paper pixels with no ink within a few pixels (1/32 of the image's longer side): the strokes' grey fringe,
     which a tight crop is largely made of, is left out of the paper's level and noise."""
     r = max(1, max(paper.shape) // 32)
-    return -F.max_pool2d(-paper.float()[None, None], 2 * r + 1, 1, r)[0, 0] > 0
+    eroded = ndimage.minimum_filter(paper.numpy().astype(np.uint8), size=2 * r + 1, mode="constant", cval=1)
+    return torch.from_numpy(eroded > 0)
 
 
 def extract_ink(x: torch.Tensor) -> torch.Tensor:

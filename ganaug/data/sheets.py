@@ -7,19 +7,32 @@ PNG under its label's folder; cells without ink are dropped.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from omegaconf import DictConfig, OmegaConf
 from PIL import Image, ImageDraw
 from torchvision.transforms.functional import perspective, to_pil_image
 
+from ganaug.data.freehand import Box, find_digits, rows_of, split_touching
 from ganaug.data.preprocessing import NotADigit, connected_components, otsu, read_gray
 from ganaug.utils.errors import UserError, exit_on_user_error
 
 SHEET_SIZE = 1000  # the straightened sheet's longer side, in pixels
 INNER = 0.12       # share of a cell cut away on each side (the ruled lines, neighbours' strokes)
+
+
+@dataclass
+class Cell:
+    """One digit's place on a sheet: its row and position, its image (None for an empty grid cell), its box."""
+
+    row: int
+    col: int
+    image: torch.Tensor | None
+    box: Box
 
 
 def cell_labels(labels: str, rows: int, cols: int) -> list[list[str]]:
@@ -78,7 +91,13 @@ def writing_area(sheet: torch.Tensor) -> tuple[int, int, int, int]:
 
 
 def without_lines(ink: torch.Tensor) -> torch.Tensor:
-    """A (H, W) ink mask without its ruled lines: the straight runs of ink longer than a third of the area."""
+    """A (H, W) ink mask without its ruled lines."""
+    return ink & ~ruled_lines(ink)
+
+
+def ruled_lines(ink: torch.Tensor) -> torch.Tensor:
+    """The pixels of a (H, W) ink mask's ruled lines, a little widened: the straight runs of ink longer than a third
+    of the area."""
     h, w = ink.shape
     lines = torch.zeros_like(ink)
     for length, horizontal in ((w // 3, True), (h // 3, False)):
@@ -88,7 +107,13 @@ def without_lines(ink: torch.Tensor) -> torch.Tensor:
         thick = F.max_pool2d(ink.float()[None, None], across[0], 1, across[1])
         opened = F.max_pool2d(-F.max_pool2d(-thick, size, 1, pad), size, 1, pad)[0, 0]
         lines |= opened > 0
-    return ink & ~(F.max_pool2d(lines.float()[None, None], 5, 1, 2)[0, 0] > 0)
+    return F.max_pool2d(lines.float()[None, None], 5, 1, 2)[0, 0] > 0
+
+
+def is_ruled_grid(lines: torch.Tensor) -> bool:
+    """Whether ruled lines form a grid (three or more across; a printed frame has two), not just a frame."""
+    across = (lines.float().mean(1) > 0.3).tolist() + [False]
+    return sum(1 for now, after in zip(across, across[1:]) if now and not after) >= 3
 
 
 def ink_bands(profile: torch.Tensor) -> list[tuple[int, int]]:
@@ -122,14 +147,28 @@ def check_grid(area: torch.Tensor, rows: int, cols: int) -> None:
                             f"give {key}={len(bands)}")
 
 
-def read_cells(photo: Path, rows: int, cols: int) -> tuple[torch.Tensor, list[tuple[int, int, torch.Tensor | None]]]:
-    """The straightened writing area of the sheet in `photo` (dark ink on light paper), and each cell as
-    (row, column, its inner part in [0, 1]), the part None where the cell holds no ink, row by row."""
+def read_cells(photo: Path, rows: int, cols: int, layout: str = "auto") -> tuple[torch.Tensor, list[Cell], list[str]]:
+    """The straightened writing area of the sheet in `photo` (dark ink on light paper), each cell in reading order,
+    and what does not match rows × cols (one line per problem; none for a grid, whose misfit is an error).
+
+    `layout`: "grid" cuts the writing area into rows × cols equal cells (a cell's part None where it holds no ink);
+    "freehand" finds each digit and groups them into rows; "auto" takes the grid where the sheet has ruled lines
+    across it, freehand otherwise."""
     try:
         gray = read_gray(photo, max_size=2 * SHEET_SIZE)
     except NotADigit as error:
         raise UserError(f"sheet={photo}: {error}") from None
     sheet = straighten(gray)
+    margin = max(2, sheet.shape[1] // 100)
+    inner = sheet[margin:-margin, margin:-margin]
+    lines = ruled_lines(inner < otsu(inner))
+    if layout == "grid" or (layout == "auto" and is_ruled_grid(lines)):
+        return grid_cells(sheet, rows, cols) + ([],)
+    return freehand_cells(inner, lines, rows, cols)
+
+
+def grid_cells(sheet: torch.Tensor, rows: int, cols: int) -> tuple[torch.Tensor, list[Cell]]:
+    """The box around the sheet's ink cut into rows × cols equal cells, each cell's inner part."""
     top, bottom, left, right = writing_area(sheet)
     area = sheet[top:bottom, left:right]
     check_grid(area, rows, cols)
@@ -141,30 +180,59 @@ def read_cells(photo: Path, rows: int, cols: int) -> tuple[torch.Tensor, list[tu
             cell = area[round(y0 + INNER * cell_h) : round(y0 + (1 - INNER) * cell_h),
                         round(x0 + INNER * cell_w) : round(x0 + (1 - INNER) * cell_w)]
             inked = (1 - cell).max() - (1 - cell).median() >= 0.25  # something darker than the paper
-            cells.append((r, c, (cell * 255).round() / 255 if inked else None))  # as a PNG would keep it
+            box = Box(round(y0), round(y0 + cell_h), round(x0), round(x0 + cell_w))
+            cells.append(Cell(r, c, (cell * 255).round() / 255 if inked else None, box))  # as a PNG would keep it
     return area, cells
 
 
-def cut_sheet(photo: Path, out: Path, rows: int, cols: int, labels: str) -> tuple[int, int]:
-    """Write each inked cell of the sheet in `photo` as OUT/<label>/<sheet>_<r>_<c>.png and OUT/<sheet>_preview.png
-    (the writing area with the grid and each cell's label); returns (cells written, empty cells dropped)."""
+def freehand_cells(sheet: torch.Tensor, lines: torch.Tensor, rows: int, cols: int) -> tuple[torch.Tensor, list[Cell], list[str]]:
+    """Each digit written freehand, in rows read top to bottom and left to right, and the rows that do not match."""
+    found = [split_touching(row, cols, sheet) for row in rows_of(find_digits(sheet, lines))]
+    if not found:
+        raise UserError("the sheet holds no digits (only faint marks or specks); is it the right photo?")
+    problems = [] if len(found) == rows else [f"found {len(found)} rows of digits, expected rows={rows}"]
+    for r, row in enumerate(found):
+        if len(row) != cols:
+            why = "two may touch" if len(row) < cols else "a mark may be taken for a digit, or two rows run together"
+            problems.append(f"row {r + 1}: {len(row)} digits, expected {cols} ({why})")
+    pad = int(0.15 * np.median([b.height for row in found for b in row]))
+    cells = []
+    for r, row in enumerate(found):
+        for c, b in enumerate(row):
+            part = sheet[max(0, b.top - pad) : b.bottom + pad, max(0, b.left - pad) : b.right + pad]
+            cells.append(Cell(r, c, (part * 255).round() / 255, b))
+    return sheet, cells, problems
+
+
+def cut_sheet(photo: Path, out: Path, rows: int, cols: int, labels: str, layout: str = "auto") -> tuple[int, int]:
+    """Write each digit of the sheet in `photo` as OUT/<label>/<sheet>_<row>_<position>.png, and OUT/<sheet>_preview.png
+    (the sheet with each digit's box, row and label); returns (digits written, empty cells dropped). Where the sheet
+    does not match rows × cols, each problem is printed, nothing is written but the preview, and a UserError says so."""
     names = cell_labels(labels, rows, cols)
-    area, cells = read_cells(photo, rows, cols)
+    area, cells, problems = read_cells(photo, rows, cols, layout)
+    preview_path = out / f"{photo.stem}_preview.png"
     preview = to_pil_image(area).convert("RGB")
     draw = ImageDraw.Draw(preview)
-    cell_h, cell_w = area.shape[0] / rows, area.shape[1] / cols
-    for r, c, cell in cells:
-        y0, x0 = r * cell_h, c * cell_w
-        draw.rectangle([x0, y0, x0 + cell_w, y0 + cell_h], outline="blue")
-        if cell is None:
-            continue
-        target = out / names[r][c] / f"{photo.stem}_{r}_{c}.png"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        Image.fromarray((cell * 255).round().byte().numpy()).save(target)
-        draw.text((x0 + 3, y0 + 2), names[r][c], fill="red")
+    bad_rows = {int(p.split()[1].rstrip(":")) - 1 for p in problems if p.startswith("row ")}
+    for cell in cells:
+        b = cell.box
+        wrong = bool(problems) and (cell.row in bad_rows or cell.row >= rows)
+        draw.rectangle([b.left, b.top, b.right, b.bottom], outline="red" if wrong else "blue")
+        if cell.image is not None:
+            label = "?" if problems else names[cell.row][cell.col]
+            draw.text((b.left + 3, b.top + 2), f"{cell.row + 1}:{label}", fill="red")
     out.mkdir(parents=True, exist_ok=True)
-    preview.save(out / f"{photo.stem}_preview.png")
-    written = sum(cell is not None for _, _, cell in cells)
+    preview.save(preview_path)
+    if problems:
+        print(*problems, sep="\n")
+        raise UserError(f"the sheet does not match rows={rows} cols={cols} ({len(problems)} problem(s) above); "
+                        f"nothing was written; see {preview_path}")
+    for cell in cells:
+        if cell.image is not None:
+            target = out / names[cell.row][cell.col] / f"{photo.stem}_{cell.row}_{cell.col}.png"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            Image.fromarray((cell.image * 255).round().byte().numpy()).save(target)
+    written = sum(cell.image is not None for cell in cells)
     return written, len(cells) - written
 
 
@@ -203,6 +271,7 @@ def cut(cfg: DictConfig) -> None:
     with exit_on_user_error("ganaug.prepare"):
         settings = sheet_settings(cfg)
         out = Path(settings["out"])
-        written, dropped = cut_sheet(Path(cfg.sheet), out, settings["rows"], settings["cols"], str(settings["labels"]))
+        written, dropped = cut_sheet(Path(cfg.sheet), out, settings["rows"], settings["cols"], str(settings["labels"]),
+                                     cfg.get("layout", "auto"))
     print(f"wrote {written} digits to {out}/<label>/ ({dropped} empty cells dropped); "
           f"check {out / (Path(cfg.sheet).stem + '_preview.png')}, then train with data=folder data.root={out}")

@@ -2,6 +2,7 @@
 benchmarks/scans.py) and testing it."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Callable
 
@@ -116,3 +117,39 @@ SCANS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "16×16 binary": lambda x: square(tight(x), 16, binary=True),
     "8×8 binary": lambda x: square(tight(x), 8, binary=True),
 }
+
+
+def freehand_sheet(digits: torch.Tensor, rows: int, cols: int, seed: int = 0) -> Image.Image:
+    """A scan of a page on which `digits` ((rows*cols, 1, 28, 28) uint8, light on black, row by row) were written
+    freehand: no grid, rows that drift and slant up to ±3°, varying gaps and sizes, dark ink on white paper, with
+    faint show-through of a printed frame and text from the back of the page, a smudge and a few specks."""
+    g = torch.Generator().manual_seed(seed)
+    uniform = lambda low, high: float(torch.empty(1).uniform_(low, high, generator=g))  # noqa: E731
+    h, w = rows * 80 + 160, cols * 70 + 200
+    page = torch.ones(h, w)
+    back = torch.ones(h, w)  # what shows through from the back: a frame and lines of text, mirrored
+    back[30:34, 30 : w - 30] = back[h - 34 : h - 30, 30 : w - 30] = 0.0
+    back[30 : h - 30, 30:34] = back[30 : h - 30, w - 34 : w - 30] = 0.0
+    for y in range(60, h - 60, 45):
+        for x in range(60, w - 120, 22):
+            back[y : y + 8, x : x + int(torch.randint(8, 18, (1,), generator=g))] = 0.0
+    page = page - 0.12 * (1 - back.flip(-1))  # faint: about a tenth of the ink's darkness
+    slope = math.tan(math.radians(uniform(-3, 3)))
+    for r in range(rows):
+        x, base = 80 + uniform(0, 20), 80 + r * 80 + uniform(-6, 6)
+        for c in range(cols):
+            size = int(uniform(32, 46))
+            ink = resize(digits[r * cols + c].float()[None] / 255, [size, size], antialias=True)[0].clamp(0, 1)
+            top = int(base + slope * x + uniform(-4, 4))
+            left = int(x)
+            page[top : top + size, left : left + size] = torch.minimum(page[top : top + size, left : left + size],
+                                                                     1 - 0.85 * ink)
+            x += size + uniform(6, 30)
+    v, u = torch.meshgrid(torch.arange(h).float(), torch.arange(w).float(), indexing="ij")
+    cy, cx = uniform(0.2, 0.8) * h, uniform(0.2, 0.8) * w
+    page = page - 0.08 * torch.exp(-((v - cy) ** 2 + (u - cx) ** 2) / (2 * 25.0**2))  # a smudge
+    for _ in range(8):  # specks
+        y, x = int(torch.randint(40, h - 40, (1,), generator=g)), int(torch.randint(40, w - 40, (1,), generator=g))
+        page[y : y + 2, x : x + 3] = 0.3
+    page = page + 0.02 * torch.randn(h, w, generator=g)
+    return Image.fromarray((page.clamp(0, 1) * 255).round().byte().numpy()).convert("RGB")

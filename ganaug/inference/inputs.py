@@ -45,14 +45,16 @@ def folder_items(root: Path, class_names: list[str]) -> list[Item]:
 
 
 def sheet_items(photo: Path, rows: int, cols: int, preprocessing: dict) -> tuple[list[Item], list[str]]:
-    """The inked cells of a sheet as prepared digits named `PHOTO r<row> c<col>`, and the cells that hold no digit."""
-    items, skipped = [], []
-    for r, c, cell in read_cells(photo, rows, cols)[1]:
-        name = f"{shown(photo)} r{r} c{c}"
-        if cell is None:
-            continue  # an empty cell: nothing was written there
+    """The digits of a sheet as prepared digits named `PHOTO r<row> c<position>`, and what could not be read: cells
+    that hold no digit, and where the sheet does not match rows × cols."""
+    _, cells, problems = read_cells(photo, rows, cols)
+    items, skipped = [], [f"{shown(photo)}: {problem}" for problem in problems]
+    for cell in cells:
+        name = f"{shown(photo)} r{cell.row} c{cell.col}"
+        if cell.image is None:
+            continue  # an empty grid cell: nothing was written there
         try:
-            items.append(Item(name, digit=to_mnist(cell, **preprocessing).float() / 255))
+            items.append(Item(name, digit=to_mnist(cell.image, **preprocessing).float() / 255))
         except NotADigit as error:
             skipped.append(f"{name}: {error}")
     return items, skipped

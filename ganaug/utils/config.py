@@ -96,6 +96,7 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "pretrain.classifier_training.lr": (positive_number, "a number > 0"),
     "pretrain.classifier_training.lr_schedule": (lambda v: v in ("constant", "cosine"), "constant or cosine"),
     "classifier.freeze": (boolean, "true or false"),
+    "layout": (lambda v: v in ("auto", "grid", "freehand"), "auto, grid or freehand"),
     "check.mode": (lambda v: v in ("learned", "quick"), "learned or quick"),
     "check.folds": (lambda v: _is_int(v) and v >= 2, "an integer >= 2"),
     "check.epochs": (positive_int, "an integer >= 1"),
