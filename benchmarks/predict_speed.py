@@ -5,7 +5,7 @@ holding the shipped pool-trained network.
 
 Prints seconds and images per second for 28×28 PNGs (as `prepare export=` writes them) and for photo-like JPEGs
 (300×220, dark ink on uneven paper, as benchmarks/photo_folder.py writes them), for reading and preparing the files
-and for the network, measured in this process after one warm-up pass.
+(as predict does it: in worker processes, one per core) and for the network, after one warm-up pass.
 """
 from __future__ import annotations
 
@@ -20,9 +20,11 @@ from torchvision.io import write_png
 
 from ganaug.data.mnist import DIGITS, BuiltinDigits
 from ganaug.data.synthetic import photo
+from ganaug.inference.inputs import Item
 from ganaug.inference.predictor import Predictor
 from ganaug.models.classifier import Classifier
 from ganaug.pipeline import starting_points
+from ganaug.predict import prepared as prepare_all
 
 
 def checkpoint(path: Path) -> Path:
@@ -56,7 +58,7 @@ def main() -> None:
             files = sorted(folder.iterdir())
             predictor.probabilities(torch.stack([predictor.prepare(f) for f in files[:20]]))  # warm-up
             start = time.perf_counter()
-            prepared = torch.stack([predictor.prepare(f) for f in files])
+            kept, prepared, _ = prepare_all(predictor, [Item(f.name, f) for f in files])  # as predict does it
             middle = time.perf_counter()
             probs = predictor.probabilities(prepared)
             end = time.perf_counter()

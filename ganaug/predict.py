@@ -10,11 +10,13 @@ outputs/predict/<time>/).
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
 
 import torch
+from torch.utils.data import DataLoader, Dataset
 
 from ganaug.data.folder import shown
 from ganaug.data.preprocessing import NotADigit
@@ -26,6 +28,7 @@ from ganaug.utils import runtime
 from ganaug.utils.errors import UserError, exit_on_user_error
 
 OPTIONS = ("out", "sheet", "rows", "cols")
+PARALLEL_FROM = 64  # images from which they are prepared in worker processes, one per core
 USAGE = "usage: python -m ganaug.predict CHECKPOINT INPUT... [sheet=PHOTO rows=R cols=C] [out=DIR]"
 
 
@@ -66,15 +69,34 @@ def collect(predictor: Predictor, paths: list[Path], options: dict) -> tuple[lis
     return items, skipped
 
 
+class Preparing(Dataset):
+    """The items' digits, prepared one per index (in DataLoader workers, one per core, for many files)."""
+
+    def __init__(self, predictor: Predictor, items: list[Item]) -> None:
+        self.predictor, self.items = predictor, items
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, i: int) -> tuple[torch.Tensor | None, str]:
+        item = self.items[i]
+        try:
+            return (item.digit if item.digit is not None else self.predictor.prepare(item.path)), ""
+        except NotADigit as error:
+            return None, str(error)
+
+
 def prepared(predictor: Predictor, items: list[Item]) -> tuple[list[Item], torch.Tensor, list[str]]:
     """The items that could be prepared, their digits, and the others as `file: reason`."""
+    workers = min(os.cpu_count() or 1, 4) if len(items) >= PARALLEL_FROM else 0
+    loader = DataLoader(Preparing(predictor, items), batch_size=None, num_workers=workers, collate_fn=lambda x: x)
     kept, digits, skipped = [], [], []
-    for item in items:
-        try:
-            digits.append(item.digit if item.digit is not None else predictor.prepare(item.path))
-            kept.append(item)
-        except NotADigit as error:
+    for item, (digit, error) in zip(items, loader):
+        if digit is None:
             skipped.append(f"{item.name}: {error}")
+        else:
+            kept.append(item)
+            digits.append(digit)
     return kept, torch.stack(digits) if digits else torch.empty(0, 1, 28, 28), skipped
 
 
