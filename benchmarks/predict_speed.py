@@ -14,7 +14,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import pytorch_lightning as pl
 import torch
 from torchvision.io import write_png
 
@@ -22,6 +21,7 @@ from ganaug.data.mnist import DIGITS, BuiltinDigits
 from ganaug.data.synthetic import photo
 from ganaug.inference.inputs import Item
 from ganaug.inference.predictor import Predictor
+from ganaug.models.checkpoints import checkpoint_of
 from ganaug.models.classifier import Classifier
 from ganaug.pipeline import starting_points
 from ganaug.predict import prepared as prepare_all
@@ -30,8 +30,7 @@ from ganaug.predict import prepared as prepare_all
 def checkpoint(path: Path) -> Path:
     classifier = Classifier({"_target_": "ganaug.models.networks.CNN"}, class_names=DIGITS)
     classifier.net.load_state_dict(starting_points.load_shipped(next(starting_points.SHIPPED_DIR.glob("classifier-*.pt"))))
-    torch.save({"state_dict": classifier.state_dict(), "hyper_parameters": dict(classifier.hparams),
-                "pytorch-lightning_version": pl.__version__}, path)
+    torch.save(checkpoint_of(classifier), path)
     return path
 
 

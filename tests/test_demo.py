@@ -6,11 +6,11 @@ import time
 
 import numpy as np
 import pytest
-import pytorch_lightning as pl
 import torch
 from PIL import Image
 
 from ganaug.data.mnist import DIGITS, BuiltinDigits
+from ganaug.models.checkpoints import checkpoint_of
 from ganaug.models.classifier import Classifier
 from ganaug.pipeline import starting_points
 
@@ -32,8 +32,7 @@ def checkpoint(tmp_path_factory):
     state = starting_points.load_shipped(next(starting_points.SHIPPED_DIR.glob("classifier-*.pt")))
     classifier.net.load_state_dict(state)
     path = tmp_path_factory.mktemp("demo") / "classifier.ckpt"
-    torch.save({"state_dict": classifier.state_dict(), "hyper_parameters": dict(classifier.hparams),
-                "pytorch-lightning_version": pl.__version__}, path)
+    torch.save(checkpoint_of(classifier), path)
     return path
 
 

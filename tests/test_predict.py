@@ -108,14 +108,14 @@ def test_the_onnx_export_gives_the_models_probabilities_without_torch(trained, t
     root, _ = trained
     checkpoint = root / "run" / "checkpoints" / "classifier.ckpt"
     export([str(checkpoint), f"out={tmp_path / 'digits.onnx'}"])
-    session = onnxruntime.InferenceSession(str(tmp_path / "digits.onnx"))
-    assert json.loads(session.get_modelmeta().custom_metadata_map["class_names"]) == [str(c) for c in range(10)]
+    model = onnxruntime.InferenceSession(str(tmp_path / "digits.onnx"))
+    assert json.loads(model.get_modelmeta().custom_metadata_map["class_names"]) == [str(c) for c in range(10)]
     dm = BuiltinDigits(n_per_class=1, max_test_per_class=20)
     dm.setup()
     expected = Predictor.load(checkpoint).probabilities(dm.test_x).numpy()
-    (got,) = session.run(None, {"image": dm.test_x.numpy().astype(np.float32)})
+    (got,) = model.run(None, {"image": dm.test_x.numpy().astype(np.float32)})
     assert got.shape == (200, 10) and np.abs(got - expected).max() < 1e-4
-    (one,) = session.run(None, {"image": dm.test_x[:1].numpy()})  # any batch size
+    (one,) = model.run(None, {"image": dm.test_x[:1].numpy()})  # any batch size
     assert np.abs(one - expected[:1]).max() < 1e-4
 
 

@@ -1,4 +1,4 @@
-"""A trained GAN as a checkpoint file that rebuilds it alone, and loading one, whichever kind it is."""
+"""A trained network as a checkpoint file that rebuilds it alone, and loading a GAN's, whichever kind it is."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,7 +23,8 @@ def load_gan(checkpoint: Path) -> GAN:
         raise UserError(f"cannot read {checkpoint} as a GAN checkpoint ({type(error).__name__}); pass a run's checkpoints/gan.ckpt")
 
 
-def checkpoint_of(gan: GAN) -> dict:
-    """The smallest Lightning checkpoint `load_gan` rebuilds `gan` from: its weights (with DAGAN's source images)
-    and its hyperparameters (network configs, class names)."""
-    return {"state_dict": gan.state_dict(), "hyper_parameters": dict(gan.hparams), "pytorch-lightning_version": pl.__version__}
+def checkpoint_of(module: pl.LightningModule) -> dict:
+    """The smallest Lightning checkpoint that rebuilds `module` alone (`load_gan`, `Classifier.load_from_checkpoint`):
+    its weights (with DAGAN's source images) and its hyperparameters (network configs, class names)."""
+    return {"state_dict": module.state_dict(), "hyper_parameters": dict(module.hparams),
+            "pytorch-lightning_version": pl.__version__}
