@@ -4,6 +4,7 @@ network), and the images confident learning finds mislabelled (cleanlab's `find_
 thresholds set from the data)."""
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import torch
@@ -46,6 +47,11 @@ def out_of_fold_probabilities(cfg: DictConfig, x: torch.Tensor, y: torch.Tensor,
         trainer.fit(classifier, train_dataloaders=training_loader(x[kept], y[kept], len(class_names), cfg.classifier.batch_size))
         probs[held] = logits_in_batches(classifier.eval(), x[held]).softmax(1)
     return probs
+
+
+def available() -> bool:
+    """Whether cleanlab, which the learned check needs (the 'check' extra), is installed."""
+    return importlib.util.find_spec("cleanlab") is not None
 
 
 def label_issues(probs: torch.Tensor, y: torch.Tensor) -> list[int]:

@@ -13,7 +13,7 @@ from ganaug.data.checks import all_images, listed, skipped_grid, suspects
 from ganaug.data.datamodule import DigitsDataModule
 from ganaug.utils.config import validate
 from ganaug.utils.errors import exit_on_user_error
-from ganaug.pipeline.label_check import label_issues, out_of_fold_probabilities
+from ganaug.pipeline import label_check
 from ganaug.utils.grids import save_grid
 
 
@@ -39,7 +39,11 @@ def export(dm: DigitsDataModule, out: Path) -> None:
 def check_labels(cfg: DictConfig, dm: DigitsDataModule, output_dir: Path) -> None:
     """Print the images whose label looks wrong, by the check `check.mode` names, and draw them."""
     out = output_dir / "check_these.png"
-    if cfg.check.mode == "quick":
+    mode = cfg.check.mode
+    if mode == "learned" and not label_check.available():
+        print("the learned label check needs cleanlab (pip install 'ganaug[check]'); running the quick check instead")
+        mode = "quick"
+    if mode == "quick":
         how = "quick check: the shipped digit network reads them confidently as another digit"
         flagged = suspects(dm, out)
         if flagged is None:
@@ -50,8 +54,8 @@ def check_labels(cfg: DictConfig, dm: DigitsDataModule, output_dir: Path) -> Non
         how = (f"learned check: a classifier trained on this data set ({cfg.check.folds}-fold cross-validation, from "
                f"the pool-trained network) finds them mislabelled by confident learning")
         x, y, _ = all_images(dm)
-        probs = out_of_fold_probabilities(cfg, x, y, dm.class_names, output_dir)
-        flagged = listed(dm, label_issues(probs, y), probs, out)
+        probs = label_check.out_of_fold_probabilities(cfg, x, y, dm.class_names, output_dir)
+        flagged = listed(dm, label_check.label_issues(probs, y), probs, out)
     if flagged:
         print(f"check these {len(flagged)} image(s) ({how}; nothing was moved):", *flagged, f"drawn in {out}", sep="\n  ")
     else:
