@@ -132,21 +132,22 @@ def test_rows_cols_and_labels_can_sit_in_a_yaml_beside_the_photo(tmp_path, capsy
                                          "labels": None}))
 
 
-def test_freehand_sheets_land_in_their_rows_folders(tmp_path):
-    """Five rendered freehand pages (drifting, slanting rows, varying gaps and sizes, show-through, a smudge,
-    specks, JPEG): every digit written under its row's label, and the digit network reads them."""
+@pytest.mark.parametrize("seed", [0, pytest.param(1, marks=pytest.mark.slow), pytest.param(2, marks=pytest.mark.slow),
+                                  pytest.param(3, marks=pytest.mark.slow), pytest.param(4, marks=pytest.mark.slow)])
+def test_freehand_sheets_land_in_their_rows_folders(tmp_path, seed):
+    """Rendered freehand pages (drifting, slanting rows, varying gaps and sizes, show-through, a smudge, specks,
+    JPEG): every digit written under its row's label, and the digit network reads them (seeds 1-4: -m slow)."""
     features = DigitFeatures.load()
-    for seed in range(5):
-        photo = tmp_path / f"page{seed}.jpg"
-        freehand_sheet(digits_by_row(), 10, 10, seed=seed).save(photo, quality=85)
-        out = tmp_path / f"digits{seed}"
-        assert cut_sheet(photo, out, 10, 10, "0123456789") == (100, 0)
-        for r in range(10):  # each row's digits, left to right, under the row's label
-            assert sorted(p.name for p in (out / str(r)).glob("*.png")) == sorted(f"page{seed}_{r}_{c}.png" for c in range(10))
-        dm = FolderDigits(str(out), n_per_class=None, test_fraction=0.5)
-        dm.setup()
-        x, y = torch.cat([dm.train_x, dm.test_x]), torch.cat([dm.train_y, dm.test_y])
-        assert (features.classify(x) == y).float().mean() >= 0.9
+    photo = tmp_path / f"page{seed}.jpg"
+    freehand_sheet(digits_by_row(), 10, 10, seed=seed).save(photo, quality=85)
+    out = tmp_path / f"digits{seed}"
+    assert cut_sheet(photo, out, 10, 10, "0123456789") == (100, 0)
+    for r in range(10):  # each row's digits, left to right, under the row's label
+        assert sorted(p.name for p in (out / str(r)).glob("*.png")) == sorted(f"page{seed}_{r}_{c}.png" for c in range(10))
+    dm = FolderDigits(str(out), n_per_class=None, test_fraction=0.5)
+    dm.setup()
+    x, y = torch.cat([dm.train_x, dm.test_x]), torch.cat([dm.train_y, dm.test_y])
+    assert (features.classify(x) == y).float().mean() >= 0.9
 
 
 def test_a_row_with_a_missing_digit_is_reported_and_nothing_written(tmp_path, capsys):
