@@ -2,6 +2,7 @@
 returns what the next one takes; the pretrained starting states are fetched once, before the stages."""
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 
@@ -63,11 +64,8 @@ def run(cfg: DictConfig, output_dir: Path) -> dict:
     timer = PhaseTimer()
     with timer("data"):
         dm = load_data(cfg)
-    if cfg.pretrain.source is not None:
-        with timer("pretrained"):
-            starts = starting_points.starting_states(cfg, with_gan=cfg.augment.gan)
-    else:
-        starts = starting_points.StartingStates()
+    with timer("pretrained") if cfg.pretrain.source is not None else contextlib.nullcontext():  # a phase only when used
+        starts = starting_points.starting_states(cfg, with_gan=cfg.augment.gan)
     board = TensorBoardLogger(save_dir=str(output_dir), name="tb", version="run").experiment  # run-level images
     board.add_image("data/train_images", save_grid(output_dir / "real.png", dm.train_x, dm.train_y, dm.class_names))
     generated = run_generator_stage(cfg, dm, output_dir, board, timer, starts) if cfg.augment.gan else None
