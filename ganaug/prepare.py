@@ -29,8 +29,14 @@ def main(cfg: DictConfig) -> None:
         look_at_data(cfg, Path(HydraConfig.get().runtime.output_dir))
 
 
-if __name__ == "__main__":
+def cli(argv: list[str]) -> None:
+    """The command line: a key the config does not have is one line; the rest goes to Hydra."""
+    sys.argv[1:] = argv
     runtime.setup()
     with exit_on_user_error("ganaug.prepare"):
-        check_overrides(sys.argv[1:], "prepare")
+        check_overrides(argv, "prepare")
     main()
+
+
+if __name__ == "__main__":
+    cli(sys.argv[1:])

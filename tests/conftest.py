@@ -1,7 +1,11 @@
 """Shared fixtures: Hydra configs composed with tiny training lengths, written under a temporary folder."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
+from typing import Callable
 
 import pytest
 import torch
@@ -11,7 +15,8 @@ from omegaconf import DictConfig
 from ganaug.utils import runtime
 from ganaug.utils.config import CONFIG_DIR
 
-runtime.setup()
+# Under pytest-xdist (-n 2) each worker gets one of the cores.
+runtime.setup(1 if os.environ.get("PYTEST_XDIST_WORKER") else None)
 
 FAST = ["debug=fast"]
 
@@ -27,6 +32,26 @@ def make_cfg(tmp_path: Path):
             )
 
     return _make
+
+
+@pytest.fixture
+def command(monkeypatch, capfd):
+    """command(cli, *args, cwd=DIR) → the exit code, stdout and stderr of a command's `cli(argv)` run in this process
+    from DIR, as `python -m ganaug.<command> ARGS` would give them without starting another Python."""
+
+    def _run(cli: Callable[[list[str]], None], *args: str, cwd: Path) -> subprocess.CompletedProcess:
+        monkeypatch.chdir(cwd)
+        monkeypatch.setattr(sys, "argv", [cli.__module__])
+        capfd.readouterr()
+        try:
+            cli(list(args))
+            code = 0
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
+        out, err = capfd.readouterr()
+        return subprocess.CompletedProcess(list(args), code, out, err)
+
+    return _run
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

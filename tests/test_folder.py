@@ -1,8 +1,6 @@
 """data=folder and data=mnist: layouts, the round trip of an export, and every kind of bad input."""
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +10,7 @@ from hydra import compose, initialize_config_dir
 from PIL import Image
 
 from ganaug.data.folder import FolderDigits
+from ganaug.prepare import cli as prepare_cli
 from ganaug.data.mnist import BuiltinDigits, MNISTDigits, load_builtin
 from ganaug.pipeline.overview import export, look_at_data
 from ganaug.data.synthetic import photo_folder
@@ -188,13 +187,10 @@ def test_a_run_on_a_photo_folder_counts_skipped_files_and_names_its_classes(make
     assert (tmp_path / "run" / "real.png").exists()
 
 
-def test_prepare_prints_counts_and_writes_previews(tmp_path):
+def test_prepare_prints_counts_and_writes_previews(tmp_path, command):
     photo_folder(tmp_path / "photos", per_class=3)
-    result = subprocess.run(
-        [sys.executable, "-m", "ganaug.prepare", "data=folder", f"data.root={tmp_path / 'photos'}",
-         "data.n_per_class=1", f"paths.root={tmp_path / 'out'}", f"export={tmp_path / 'exported'}"],
-        capture_output=True, text=True, timeout=120,
-    )
+    result = command(prepare_cli, "data=folder", f"data.root={tmp_path / 'photos'}", "data.n_per_class=1",
+                     f"paths.root={tmp_path / 'out'}", f"export={tmp_path / 'exported'}", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert re.search(r"total +20 +10 +10\n", result.stdout)
     assert len(list((tmp_path / "out").glob("prepare/*/preview_train.png"))) == 1

@@ -1,13 +1,12 @@
 """A photographed sheet of digits in a grid becomes a folder of digits that trains with data=folder."""
 import re
-import subprocess
-import sys
 
 import pytest
 import torch
 from omegaconf import OmegaConf
 
 from ganaug.data.folder import FolderDigits
+from ganaug.prepare import cli as prepare_cli
 from ganaug.data.mnist import BuiltinDigits
 from ganaug.data.sheets import cell_labels, cut, cut_sheet, sheet_settings
 from ganaug.data.synthetic import freehand_sheet, sheet_photo
@@ -93,12 +92,12 @@ def test_bad_sheets_and_arguments_end_with_one_line(tmp_path, capsys, monkeypatc
     assert lines[0].startswith("ganaug.prepare: error: ") and message in lines[0], lines
 
 
-def test_the_prepare_command_says_what_a_sheet_lacks_in_one_line(tmp_path):
+def test_the_prepare_command_says_what_a_sheet_lacks_in_one_line(tmp_path, command):
     from PIL import Image
 
     Image.new("L", (300, 200), 240).save(tmp_path / "blank.png")
-    result = subprocess.run([sys.executable, "-m", "ganaug.prepare", "sheet=blank.png", "out=o", "rows=2", "labels=ab",
-                             f"paths.root={tmp_path}"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    result = command(prepare_cli, "sheet=blank.png", "out=o", "rows=2", "labels=ab", f"paths.root={tmp_path}",
+                     cwd=tmp_path)
     assert result.returncode == 2 and result.stderr.strip() == "ganaug.prepare: error: sheet=PHOTO needs cols=... " \
         "(out=DIR rows=R cols=C labels=..., on the command line or in blank.yaml)"
 
