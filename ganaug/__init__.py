@@ -3,7 +3,7 @@
 The names a library user needs, importable from the top (each loaded on first use, so that `import ganaug` stays
 cheap for the commands that need none of them):
 
-    from ganaug import GAN, DAGAN, Classifier, load_gan, run
+    from ganaug import GAN, DAGAN, Diffusion, Classifier, load_gan, run
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ _PUBLIC = {
     "describe_run": "ganaug.pipeline.runner",
     "GAN": "ganaug.models.gan",
     "DAGAN": "ganaug.models.dagan",
+    "Diffusion": "ganaug.models.diffusion",
     "Classifier": "ganaug.models.classifier",
     "load_gan": "ganaug.models.checkpoints",
     "DigitFeatures": "ganaug.models.digit_features",

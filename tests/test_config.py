@@ -55,6 +55,13 @@ def test_default_experiment_is_augmented(make_cfg):
         ("gan.adapt_steps=0", "gan.adapt_steps"),
         ("classifier.freeze=yes", "classifier.freeze"),
         ("pretrain=builtin pretrain.gan_steps=0", "pretrain.gan_steps"),
+        ("gan.monitor_per_class=0", "gan.monitor_per_class"),
+        ("gan=diffusion gan.module.strength=1.5", "gan.module.strength"),
+        ("gan=diffusion gan.module.strength=0", "gan.module.strength"),
+        ("gan=diffusion gan.module.guidance=-1", "gan.module.guidance"),
+        ("gan=diffusion gan.module.sampling_steps=0", "gan.module.sampling_steps"),
+        ("gan=diffusion gan.module.label_dropout=1", "gan.module.label_dropout"),
+        ("gan=diffusion gan.module.train_timesteps=2.5", "gan.module.train_timesteps"),
     ],
 )
 def test_bad_values_name_the_key_and_what_is_allowed(make_cfg, override, key):

@@ -26,6 +26,8 @@ class GAN(pl.LightningModule):
     The losses and D's outputs are averaged over each epoch and logged once per epoch as `gan/<name>`.
     """
 
+    optimizer_steps = 2  # Lightning's steps per D/G iteration
+
     def __init__(
         self,
         generator: dict,
@@ -161,6 +163,10 @@ class GAN(pl.LightningModule):
         self._step(g_opt, self.generator_loss(fake, z, fake_condition), "generator")
         if self.generator_ema is not None:
             self.generator_ema.update_parameters(self.generator)
+
+    def sources_of(self, labels: torch.Tensor, seed: int) -> torch.Tensor | None:
+        """The real images the fakes of `labels` are drawn from: none, a conditional GAN draws from noise."""
+        return None
 
     @property
     def sampler(self) -> nn.Module:

@@ -1,4 +1,4 @@
-"""Callbacks that watch GAN training: per-class sample grids and the fakes' within-class diversity."""
+"""Callbacks that watch a generator's training: per-class sample grids and the fakes' within-class diversity."""
 from __future__ import annotations
 
 import pytorch_lightning as pl
@@ -9,7 +9,8 @@ from ganaug.utils.grids import labelled_grid
 
 
 class GANMonitor(pl.Callback):
-    """Every `every_n_steps` D/G iterations (and at the end), log a sample grid and the diversity ratio per class."""
+    """Every `every_n_steps` iterations (and at the end), log a grid of `per_class` samples per class and the
+    diversity ratio per class."""
 
     def __init__(
         self, real_x: torch.Tensor, real_y: torch.Tensor, class_names: list[str], every_n_steps: int = 500, per_class: int = 100
@@ -22,7 +23,7 @@ class GANMonitor(pl.Callback):
         self.ratios: list[float] = []
 
     def log_samples(self, trainer: pl.Trainer, gan: pl.LightningModule) -> None:
-        iteration = trainer.global_step // 2
+        iteration = trainer.global_step // gan.optimizer_steps
         fakes = gan.sample(self.labels, seed=0)
         self.ratios = diversity_ratios(fakes, self.labels, self.real_x, self.real_y, self.num_classes)
         for logger in trainer.loggers:
@@ -35,7 +36,7 @@ class GANMonitor(pl.Callback):
                 experiment.add_image("gan/samples", labelled_grid(fakes, self.labels, self.class_names), iteration)
 
     def on_train_batch_end(self, trainer: pl.Trainer, gan: pl.LightningModule, *args) -> None:
-        iteration = trainer.global_step // 2
+        iteration = trainer.global_step // gan.optimizer_steps
         if self.every_n_steps and iteration % self.every_n_steps == 0:
             self.log_samples(trainer, gan)
 

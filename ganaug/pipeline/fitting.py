@@ -1,5 +1,5 @@
 """Fitting one network with Lightning, as every stage does it: the classifier (the run's own and the side ones:
-CAS, the best-of judge, the soft-label teacher, the pretrained one) and the GAN."""
+CAS, the best-of judge, the soft-label teacher, the pretrained one) and the generator (a GAN or diffusion)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,6 +13,7 @@ from ganaug.data.datamodule import DigitsDataModule, tensor_loader, training_loa
 from ganaug.data.mnist import DIGITS
 from ganaug.models.class_transfer import transfer
 from ganaug.models.classifier import Classifier
+from ganaug.models.diffusion import Diffusion
 from ganaug.models.gan import GAN
 from ganaug.pipeline.callbacks import GANMonitor
 from ganaug.utils.trainers import checkpointing, make_trainer
@@ -56,12 +57,17 @@ def side_classifier(cfg: DictConfig, dm: DigitsDataModule, x: torch.Tensor, y: t
     return classifier.eval(), trainer.callback_metrics["classifier/test_acc"].item()
 
 
-def fit_gan(cfg: DictConfig, gan: GAN, dm: DigitsDataModule, output_dir: Path, resume: bool, steps: int) -> None:
-    """Fit the GAN for `steps` D/G iterations, logging samples and keeping `checkpoints/gan.ckpt` current."""
-    monitor = GANMonitor(dm.train_x, dm.train_y, dm.class_names, every_n_steps=cfg.gan.sample_every)
-    # Lightning counts one step per optimizer step: a D/G iteration is two.
-    saver, resume_from = checkpointing(output_dir, "gan", resume, every_n_train_steps=2 * cfg.gan.checkpoint_every)
-    trainer = make_trainer(cfg, output_dir, "gan", callbacks=[monitor, saver], unit="iterations", steps_per_unit=2,
-                           max_steps=2 * steps, enable_checkpointing=True)
+def fit_gan(cfg: DictConfig, gan: GAN | Diffusion, dm: DigitsDataModule, output_dir: Path, resume: bool,
+            steps: int) -> None:
+    """Fit the generator for `steps` iterations (a GAN's are D/G iterations), logging samples and keeping
+    `checkpoints/gan.ckpt` current."""
+    monitor = GANMonitor(dm.train_x, dm.train_y, dm.class_names, every_n_steps=cfg.gan.sample_every,
+                         per_class=cfg.gan.monitor_per_class)
+    # Lightning counts one step per optimizer step: a GAN's D/G iteration is two.
+    per_iteration = gan.optimizer_steps
+    saver, resume_from = checkpointing(output_dir, "gan", resume,
+                                       every_n_train_steps=per_iteration * cfg.gan.checkpoint_every)
+    trainer = make_trainer(cfg, output_dir, "gan", callbacks=[monitor, saver], unit="iterations",
+                           steps_per_unit=per_iteration, max_steps=per_iteration * steps, enable_checkpointing=True)
     trainer.fit(gan, train_dataloaders=dm.real_loader(batch_size=cfg.gan.batch_size), ckpt_path=resume_from)
     trainer.save_checkpoint(Path(saver.dirpath) / "gan.ckpt")

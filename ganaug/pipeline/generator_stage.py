@@ -1,4 +1,4 @@
-"""The generator stage: train the run's GAN (or load it from the cache), draw the fakes the classifier gets,
+"""The generator stage: train the run's generator, a GAN or diffusion (or load it from the cache), draw the fakes the classifier gets,
 label them as `augment.fake_labels` says, and measure their quality."""
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from torch.utils.tensorboard import SummaryWriter
 from ganaug.data.datamodule import DigitsDataModule, Fakes
 from ganaug.data.mnist import DIGITS
 from ganaug.evaluation.quality import gan_quality, nearest_pairs, source_distance
-from ganaug.models.dagan import DAGAN
 from ganaug.models.checkpoints import checkpoint_of
 from ganaug.models.class_transfer import transfer
+from ganaug.models.diffusion import Diffusion
 from ganaug.models.digit_features import DigitFeatures
 from ganaug.models.gan import GAN
 from ganaug.models.networks import logits_in_batches
@@ -33,7 +33,7 @@ from ganaug.utils.trainers import PhaseTimer
 log = logging.getLogger(__name__)
 # Config keys that do not change the trained GAN.
 _DATA_KEYS_IGNORED = {"batch_size", "eval_batch_size", "test_per_class", "max_test_per_class", "cache_dir"}
-_GAN_KEYS_IGNORED = {"sample_every", "checkpoint_every", "collapse_below", "on_nan", "cas_epochs"}
+_GAN_KEYS_IGNORED = {"sample_every", "monitor_per_class", "checkpoint_every", "collapse_below", "on_nan", "cas_epochs"}
 _ADAPTING_KEYS = {"adapt_steps", "freeze_d_blocks"}  # used only with pretrain=builtin
 
 
@@ -57,20 +57,21 @@ def gan_cache_entry(cfg: DictConfig, train_x: torch.Tensor) -> Path:
         "seed": cfg.seed,
         "images": hashlib.sha256(train_x.numpy().tobytes()).hexdigest(),
         "data": {k: v for k, v in data.items() if k not in _DATA_KEYS_IGNORED},
-        "gan": {k: v for k, v in gan.items() if k not in _GAN_KEYS_IGNORED | _ADAPTING_KEYS},
+        "gan": {k: cache.trained_part(v) if k == "module" else v
+                for k, v in gan.items() if k not in _GAN_KEYS_IGNORED | _ADAPTING_KEYS},
     }
     if cfg.pretrain.source is not None:  # an adapted GAN also depends on what it started from and how it adapted
         keyed["pretrain"] = {k: v for k, v in OmegaConf.to_container(cfg.pretrain, resolve=True).items() if k != "cache_dir"}
-        keyed["adapting"] = {k: gan[k] for k in _ADAPTING_KEYS}
+        keyed["adapting"] = {k: gan[k] for k in _ADAPTING_KEYS if k in gan}
     return Path(cfg.paths.gan_cache) / f"{cache.key(keyed)}.ckpt"
 
 
-def new_gan(cfg: DictConfig, dm: DigitsDataModule, init_state: dict | None) -> GAN:
-    """The configured GAN for `dm`'s training images: from random weights, or from `init_state` (the GAN trained on
-    the built-in pool's digits; a class that is no digit starts from their mean embedding) with its discriminator's
-    first `gan.freeze_d_blocks` blocks frozen for adapting."""
-    gan: GAN = instantiate(cfg.gan.module, class_names=dm.class_names,
-                           freeze_d_blocks=cfg.gan.freeze_d_blocks if init_state is not None else 0)
+def new_gan(cfg: DictConfig, dm: DigitsDataModule, init_state: dict | None) -> GAN | Diffusion:
+    """The configured generator for `dm`'s training images: from random weights, or from `init_state` (the one
+    trained on the built-in pool's digits; a class that is no digit starts from their mean embedding), a GAN with its
+    discriminator's first `gan.freeze_d_blocks` blocks frozen for adapting."""
+    adapting = {"freeze_d_blocks": cfg.gan.freeze_d_blocks if init_state is not None else 0} if "freeze_d_blocks" in cfg.gan else {}
+    gan = instantiate(cfg.gan.module, class_names=dm.class_names, **adapting)
     if init_state is not None:
         gan.load_state_dict(transfer(init_state, gan, DIGITS, dm.class_names))
     gan.set_real_images(dm.train_x, dm.train_y)
@@ -149,17 +150,18 @@ def training_targets(cfg: DictConfig, fakes: torch.Tensor, labels: torch.Tensor,
 
 def gan_measures(cfg: DictConfig, gan: GAN, fakes: torch.Tensor, labels: torch.Tensor, dm: DigitsDataModule,
                  output_dir: Path) -> dict:
-    """FID, KID, label fidelity, diversity, near-copies, (if `gan.cas_epochs`) CAS of one GAN's fakes and, for
-    DAGAN, their distance to the images they were drawn from."""
+    """FID, KID, label fidelity, diversity, near-copies, (if `gan.cas_epochs`) CAS of one generator's fakes and, for
+    one that draws them from real images (DAGAN, diffusion with a strength), their distance to those images."""
     with torch.random.fork_rng():  # KID draws random subsets: the same numbers every time
         torch.manual_seed(cfg.seed)
         quality = gan_quality(
             DigitFeatures.load(), fakes, labels, dm.train_x, dm.train_y, dm.test_x, dm.test_y, dm.num_classes,
             digits=dm.class_names == DIGITS,
         )
-    if isinstance(gan, DAGAN):  # fresh fakes for the labels, each beside the real image it was drawn from
-        sources = gan.sources_x[gan.source_index(labels, cfg.seed)].cpu()
-        quality["source_distance"] = source_distance(gan.sample(labels, seed=cfg.seed), sources, dm.train_x, dm.train_y)
+    sources = gan.sources_of(labels, cfg.seed)
+    if sources is not None:  # the fakes for the labels beside the real images they were drawn from
+        drawn = fakes if cfg.augment.best_of == 1 else gan.sample(labels, seed=cfg.seed)  # best-of picks others
+        quality["source_distance"] = source_distance(drawn, sources.cpu(), dm.train_x, dm.train_y)
     if cfg.gan.cas_epochs:  # CAS (Ravuri & Vinyals 2019): a classifier trained on as many fakes as there are real
         # images, tested on the held-out real ones; off-label or collapsed fakes score low
         cas_labels = fake_labels(dm.train_y, dm.num_classes, 1.0)

@@ -62,9 +62,12 @@ def pool_settings(cfg: DictConfig) -> DictConfig:
 
 
 def key_of(cfg: DictConfig, what: str, parts: tuple[str, ...]) -> str:
-    """What the pretrained `what` depends on, hashed: the config `parts` and the code version."""
-    return cache.key({"version": cache.TRAINING_VERSION, "what": what,
-                      **{part: plain(OmegaConf.select(cfg, part)) for part in parts}})
+    """What the pretrained `what` depends on, hashed: the config `parts` (of a generator module, what is trained, not
+    how it is sampled) and the code version."""
+    values = {part: plain(OmegaConf.select(cfg, part)) for part in parts}
+    if "gan.module" in values:
+        values["gan.module"] = cache.trained_part(values["gan.module"])
+    return cache.key({"version": cache.TRAINING_VERSION, "what": what, **values})
 
 
 def entry(cfg: DictConfig, what: str, *parts: str) -> Path:
@@ -122,7 +125,7 @@ def trained_gan(cfg: DictConfig) -> Path:
         dm = pool()
         with torch.random.fork_rng():
             pl.seed_everything(0, verbose=False)
-            gan = instantiate(cfg.gan.module, class_names=dm.class_names, freeze_d_blocks=0)
+            gan = instantiate(cfg.gan.module, class_names=dm.class_names)
             gan.set_real_images(dm.train_x, dm.train_y)
             fit_gan(pool_settings(cfg), gan, dm, path.parent / path.stem, resume=False, steps=cfg.pretrain.gan_steps)
         return checkpoint_of(gan)
