@@ -11,12 +11,14 @@
 # One run after the other; runs that share seed, data and GAN share one trained GAN; rerunning skips finished
 # runs. THREADS=1 leaves a core for something else (never time a run beside another). Then, for each folder:
 #   python -m ganaug.report outputs/multirun/teach/<part> --out docs/report_teach_<part>
+# Its documented figures used a constant learning rate (the study's, the default before cosine): pinned here.
 set -euo pipefail
 PY=${PY:-.venv/bin/python}
 SEEDS=${SEEDS:-0,1,2,3,4}
 R=outputs/teach
 M=outputs/multirun/teach
-train() { "$PY" -m ganaug.train -m paths.root=$R threads="${THREADS:-auto}" seed=$SEEDS augment.ratio=1 "$@"; }
+train() { "$PY" -m ganaug.train -m paths.root=$R threads="${THREADS:-auto}" seed=$SEEDS augment.ratio=1 \
+  classifier.module.lr_schedule="${SCHEDULE:-constant}" "$@"; }
 case "${1:-}" in
   choose)
     train experiment=baseline,classic hydra.sweep.dir=$M/n30
@@ -38,7 +40,8 @@ case "${1:-}" in
       experiment=baseline,classic,augmented_classic gan=dagan hydra.sweep.dir=$M/photos
     ;;
   schedule)
-    cosine="classifier.module.lr_schedule=cosine gan=dagan"
+    SCHEDULE=cosine
+    cosine="gan=dagan"
     train $cosine experiment=baseline,classic,augmented_classic hydra.sweep.dir=$M/n30_cosine
     train $cosine data.n_per_class=10 experiment=classic,augmented_classic hydra.sweep.dir=$M/n10_cosine
     train $cosine data.n_per_class=20 experiment=classic,augmented_classic hydra.sweep.dir=$M/n20_cosine

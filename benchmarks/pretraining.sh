@@ -7,6 +7,7 @@
 # The pretrained networks are trained once (python -m ganaug.pretrain). Rerunning skips finished runs. Then:
 #   python -m ganaug.report outputs/multirun/pretraining/photos --out docs/report_pretraining_photos
 #   python -m ganaug.report outputs/multirun/pretraining/strokes --out docs/report_pretraining_strokes
+# Its documented figures used a constant learning rate (the study's, the default before cosine): pinned here.
 set -euo pipefail
 PY=${PY:-.venv/bin/python}
 SEEDS=${SEEDS:-0,1,2,3,4}
@@ -18,7 +19,7 @@ M=outputs/multirun/pretraining
 [ -d $F/strokes ] || "$PY" benchmarks/stroke_folder.py $F/strokes --per-class 80 --writers 6 --seed 0
 "$PY" -m ganaug.pretrain paths.root=$R threads=$THREADS
 for folder in photos strokes; do
-  "$PY" -m ganaug.train -m paths.root=$R threads=$THREADS data=folder data.root=$F/$folder data.n_per_class=30 \
+  "$PY" -m ganaug.train -m paths.root=$R threads=$THREADS classifier.module.lr_schedule=constant data=folder data.root=$F/$folder data.n_per_class=30 \
     data.test_fraction=0.6 experiment=baseline,classic,augmented_classic pretrain=none,builtin seed=$SEEDS \
     hydra.sweep.dir=$M/$folder
 done

@@ -9,6 +9,7 @@ EXPERIMENTS = {
     "classic": (False, True),
     "augmented": (True, False),
     "augmented_classic": (True, True),
+    "study": (True, False),
 }
 
 
@@ -26,6 +27,13 @@ def test_every_experiment_composes_and_validates(make_cfg, name):
 
 def test_default_experiment_is_augmented(make_cfg):
     assert make_cfg().experiment_name == "augmented"
+
+
+def test_the_study_is_augmented_with_a_constant_learning_rate(make_cfg):
+    study, augmented = make_cfg("experiment=study", fast=False), make_cfg("experiment=augmented", fast=False)
+    assert (study.classifier.module.lr_schedule, augmented.classifier.module.lr_schedule) == ("constant", "cosine")
+    study.classifier.module.lr_schedule, study.experiment_name = "cosine", "augmented"
+    assert study == augmented  # nothing else differs
 
 
 @pytest.mark.parametrize(
