@@ -60,7 +60,8 @@ def sheet_args(tmp_path, args: list[str]) -> dict:
     (tmp_path / "notes.jpg").write_text("not an image")
     Image.new("L", (300, 200), 240).save(tmp_path / "blank.png")
     if "grid" in args[0] or "odd" in args[0]:
-        sheet_photo(digits_by_row(), 10, 10, ruled=False, seed=1).save(tmp_path / args[0].removeprefix("sheet="))
+        ruled = "ruled" in args[0]
+        sheet_photo(digits_by_row(), 10, 10, ruled=ruled, seed=1).save(tmp_path / args[0].removeprefix("sheet="))
         (tmp_path / "odd.yaml").write_text("rows: 10\ncolumns: 10\n")
     given = dict(arg.split("=", 1) for arg in args)
     given["sheet"] = str(tmp_path / given["sheet"])
@@ -79,7 +80,13 @@ def sheet_args(tmp_path, args: list[str]) -> dict:
          "the sheet does not match rows=5 cols=10 (1 problem(s) above); nothing was written"),
         (["sheet=grid.png", "out=o", "rows=5", "cols=10", "labels=01234", "layout=grid"],
          "rows=5 does not fit the sheet (a cell holds two rows of digits): its digits stand in 10 rows; give rows=10"),
-        (["sheet=grid.png", "out=o"], "sheet=PHOTO needs rows=... cols=... labels=..."),
+        (["sheet=grid.png", "rows=10"], "sheet=PHOTO needs out=... (out=DIR, on the command line or in grid.yaml)"),
+        (["sheet=grid.png", "out=o"], "found 10 rows of digits (10 10 10 10 10 10 10 10 10 10 digits); nothing was "
+                                      "written; see o/grid_preview.png, then give labels=... (one character per row) "
+                                      "with rows=10 cols=10"),
+        (["sheet=ruled_grid.png", "out=o", "labels=0123456789"],
+         "sheet=ruled_grid.png is a ruled grid, cut into rows=R cols=C equal cells; give both"),
+        (["sheet=grid.png", "out=o", "rows=0"], "rows=0: use a whole number >= 1"),
         (["sheet=odd.png", "out=o"], "odd.yaml: columns is not a sheet setting; use out, rows, cols, labels"),
     ],
 )
@@ -96,10 +103,9 @@ def test_the_prepare_command_says_what_a_sheet_lacks_in_one_line(tmp_path, comma
     from PIL import Image
 
     Image.new("L", (300, 200), 240).save(tmp_path / "blank.png")
-    result = command(prepare_cli, "sheet=blank.png", "out=o", "rows=2", "labels=ab", f"paths.root={tmp_path}",
-                     cwd=tmp_path)
-    assert result.returncode == 2 and result.stderr.strip() == "ganaug.prepare: error: sheet=PHOTO needs cols=... " \
-        "(out=DIR rows=R cols=C labels=..., on the command line or in blank.yaml)"
+    result = command(prepare_cli, "sheet=blank.png", "rows=2", "labels=ab", f"paths.root={tmp_path}", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.strip() == "ganaug.prepare: error: sheet=PHOTO needs out=... " \
+        "(out=DIR, on the command line or in blank.yaml)"
 
 
 @pytest.mark.parametrize("rows, cols, message", [

@@ -147,13 +147,14 @@ def check_grid(area: torch.Tensor, rows: int, cols: int) -> None:
                             f"give {key}={len(bands)}")
 
 
-def read_cells(photo: Path, rows: int, cols: int, layout: str = "auto") -> tuple[torch.Tensor, list[Cell], list[str]]:
+def read_cells(photo: Path, rows: int | None, cols: int | None,
+               layout: str = "auto") -> tuple[torch.Tensor, list[Cell], list[str]]:
     """The straightened writing area of the sheet in `photo` (dark ink on light paper), each cell in reading order,
     and what does not match rows × cols (one line per problem; none for a grid, whose misfit is an error).
 
     `layout`: "grid" cuts the writing area into rows × cols equal cells (a cell's part None where it holds no ink);
     "freehand" finds each digit and groups them into rows; "auto" takes the grid where the sheet has ruled lines
-    across it, freehand otherwise."""
+    across it, freehand otherwise. Without rows and cols, only a freehand sheet is read, as found."""
     try:
         gray = read_gray(photo, max_size=2 * SHEET_SIZE)
     except NotADigit as error:
@@ -163,6 +164,8 @@ def read_cells(photo: Path, rows: int, cols: int, layout: str = "auto") -> tuple
     inner = sheet[margin:-margin, margin:-margin]
     lines = ruled_lines(inner < otsu(inner))
     if layout == "grid" or (layout == "auto" and is_ruled_grid(lines)):
+        if rows is None or cols is None:
+            raise UserError(f"sheet={photo.name} is a ruled grid, cut into rows=R cols=C equal cells; give both")
         return grid_cells(sheet, rows, cols) + ([],)
     return freehand_cells(inner, lines, rows, cols)
 
@@ -185,14 +188,18 @@ def grid_cells(sheet: torch.Tensor, rows: int, cols: int) -> tuple[torch.Tensor,
     return area, cells
 
 
-def freehand_cells(sheet: torch.Tensor, lines: torch.Tensor, rows: int, cols: int) -> tuple[torch.Tensor, list[Cell], list[str]]:
-    """Each digit written freehand, in rows read top to bottom and left to right, and the rows that do not match."""
-    found = [split_touching(row, cols, sheet) for row in rows_of(find_digits(sheet, lines))]
+def freehand_cells(sheet: torch.Tensor, lines: torch.Tensor, rows: int | None,
+                   cols: int | None) -> tuple[torch.Tensor, list[Cell], list[str]]:
+    """Each digit written freehand, in rows read top to bottom and left to right, and the rows that do not match
+    rows × cols (none checked where they are not given)."""
+    found = rows_of(find_digits(sheet, lines))
+    if cols is not None:
+        found = [split_touching(row, cols, sheet) for row in found]
     if not found:
         raise UserError("the sheet holds no digits (only faint marks or specks); is it the right photo?")
-    problems = [] if len(found) == rows else [f"found {len(found)} rows of digits, expected rows={rows}"]
+    problems = [] if rows in (None, len(found)) else [f"found {len(found)} rows of digits, expected rows={rows}"]
     for r, row in enumerate(found):
-        if len(row) != cols:
+        if cols is not None and len(row) != cols:
             why = "two may touch" if len(row) < cols else "a mark may be taken for a digit, or two rows run together"
             problems.append(f"row {r + 1}: {len(row)} digits, expected {cols} ({why})")
     pad = int(0.15 * np.median([b.height for row in found for b in row]))
@@ -204,11 +211,14 @@ def freehand_cells(sheet: torch.Tensor, lines: torch.Tensor, rows: int, cols: in
     return sheet, cells, problems
 
 
-def cut_sheet(photo: Path, out: Path, rows: int, cols: int, labels: str, layout: str = "auto") -> tuple[int, int]:
+def cut_sheet(photo: Path, out: Path, rows: int | None, cols: int | None, labels: str | None,
+              layout: str = "auto") -> tuple[int, int]:
     """Write each digit of the sheet in `photo` as OUT/<label>/<sheet>_<row>_<position>.png, and OUT/<sheet>_preview.png
     (the sheet with each digit's box, row and label); returns (digits written, empty cells dropped). Where the sheet
-    does not match rows × cols, each problem is printed, nothing is written but the preview, and a UserError says so."""
-    names = cell_labels(labels, rows, cols)
+    does not match rows × cols, each problem is printed, nothing is written but the preview, and a UserError says so.
+    Without rows, cols or labels, nothing is written but the preview, and a UserError says what was found."""
+    given = None not in (rows, cols, labels)
+    names = cell_labels(labels, rows, cols) if given else None
     area, cells, problems = read_cells(photo, rows, cols, layout)
     preview_path = out / f"{photo.stem}_preview.png"
     preview = to_pil_image(area).convert("RGB")
@@ -219,7 +229,7 @@ def cut_sheet(photo: Path, out: Path, rows: int, cols: int, labels: str, layout:
         wrong = bool(problems) and (cell.row in bad_rows or cell.row >= rows)
         draw.rectangle([b.left, b.top, b.right, b.bottom], outline="red" if wrong else "blue")
         if cell.image is not None:
-            label = "?" if problems else names[cell.row][cell.col]
+            label = "?" if problems or not given else names[cell.row][cell.col]
             draw.text((b.left + 3, b.top + 2), f"{cell.row + 1}:{label}", fill="red")
     out.mkdir(parents=True, exist_ok=True)
     preview.save(preview_path)
@@ -227,6 +237,8 @@ def cut_sheet(photo: Path, out: Path, rows: int, cols: int, labels: str, layout:
         print(*problems, sep="\n")
         raise UserError(f"the sheet does not match rows={rows} cols={cols} ({len(problems)} problem(s) above); "
                         f"nothing was written; see {preview_path}")
+    if not given:
+        raise UserError(found_digits(cells, preview_path))
     for cell in cells:
         if cell.image is not None:
             target = out / names[cell.row][cell.col] / f"{photo.stem}_{cell.row}_{cell.col}.png"
@@ -234,6 +246,14 @@ def cut_sheet(photo: Path, out: Path, rows: int, cols: int, labels: str, layout:
             Image.fromarray((cell.image * 255).round().byte().numpy()).save(target)
     written = sum(cell.image is not None for cell in cells)
     return written, len(cells) - written
+
+
+def found_digits(cells: list[Cell], preview_path: Path) -> str:
+    """What a sheet read without rows, cols and labels holds, and what to give to cut it."""
+    per_row = np.bincount([cell.row for cell in cells])
+    cols = int(np.bincount(per_row).argmax())  # the commonest row length
+    return (f"found {len(per_row)} rows of digits ({' '.join(map(str, per_row))} digits); nothing was written; see "
+            f"{preview_path}, then give labels=... (one character per row) with rows={len(per_row)} cols={cols}")
 
 
 SHEET_KEYS = ("out", "rows", "cols", "labels")
@@ -260,18 +280,20 @@ def sheet_settings(cfg: DictConfig | dict, required: tuple[str, ...] = SHEET_KEY
     if missing:
         raise UserError(f"sheet=PHOTO needs {' '.join(f'{k}=...' for k in missing)} ({' '.join(HINTS[k] for k in required)}, "
                         f"on the command line or in {beside.name})")
-    rows, cols = settings["rows"], settings["cols"]
-    if not (isinstance(rows, int) and isinstance(cols, int) and rows >= 1 and cols >= 1):
-        raise UserError(f"rows={rows} cols={cols}: use whole numbers >= 1")
+    for key in ("rows", "cols"):
+        value = settings.get(key)
+        if value is not None and not (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
+            raise UserError(f"{key}={value}: use a whole number >= 1")
     return settings
 
 
 def cut(cfg: DictConfig) -> None:
     """Cut the photographed sheet `cfg.sheet` into a folder of digits."""
     with exit_on_user_error("ganaug.prepare"):
-        settings = sheet_settings(cfg)
+        settings = sheet_settings(cfg, required=("out",))
         out = Path(settings["out"])
-        written, dropped = cut_sheet(Path(cfg.sheet), out, settings["rows"], settings["cols"], str(settings["labels"]),
-                                     cfg.get("layout", "auto"))
+        labels = settings.get("labels")
+        written, dropped = cut_sheet(Path(cfg.sheet), out, settings.get("rows"), settings.get("cols"),
+                                     None if labels is None else str(labels), cfg.get("layout", "auto"))
     print(f"wrote {written} digits to {out}/<label>/ ({dropped} empty cells dropped); "
           f"check {out / (Path(cfg.sheet).stem + '_preview.png')}, then train with data=folder data.root={out}")
