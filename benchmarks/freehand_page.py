@@ -1,6 +1,6 @@
 """Render a freehand page of digits, as the tests do, to try `prepare sheet=` on (and time it).
 
-    python benchmarks/freehand_page.py PAGE.jpg [--seed 0] [--a4-dpi 300]
+    python benchmarks/freehand_page.py PAGE.jpg [--seed 0] [--a4-dpi 300] [--cut DIR]
     python -m ganaug.prepare sheet=PAGE.jpg out=DIR rows=10 cols=10 labels=0123456789
 
 With --a4-dpi, the writing fills the upper-left third of a white A4 page scanned at that resolution (2480 × 3508
@@ -12,13 +12,14 @@ to ±3°, varying gaps and sizes, faint show-through of a printed frame and text
 from __future__ import annotations
 
 import argparse
+import time
 from pathlib import Path
 
 import torch
-from PIL import Image
 
 from ganaug.data.mnist import BuiltinDigits
-from ganaug.data.synthetic import freehand_sheet
+from ganaug.data.sheets import cut_sheet
+from ganaug.data.synthetic import freehand_sheet, on_a4_page
 
 
 def main() -> None:
@@ -26,18 +27,20 @@ def main() -> None:
     parser.add_argument("page", type=Path)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--a4-dpi", type=int, help="place the writing on an A4 page scanned at this resolution")
+    parser.add_argument("--cut", type=Path, metavar="DIR", help="then cut it into DIR as prepare does, and time that")
     args = parser.parse_args()
     dm = BuiltinDigits(n_per_class=1, test_per_class=10, seed=3)
     dm.setup()
     digits = (dm.test_x[torch.argsort(dm.test_y, stable=True)] * 255).round().byte()
     page = freehand_sheet(digits, 10, 10, seed=args.seed)
     if args.a4_dpi:
-        width, height = round(8.27 * args.a4_dpi), round(11.69 * args.a4_dpi)
-        writing = page.resize((width * 2 // 3, round(page.height * width * 2 / 3 / page.width)))
-        page = Image.new("RGB", (width, height), (250, 250, 250))
-        page.paste(writing, (width // 12, height // 20))
+        page = on_a4_page(page, args.a4_dpi)
     page.save(args.page, quality=85)
     print(f"wrote {args.page}")
+    if args.cut:
+        start = time.perf_counter()
+        written, _ = cut_sheet(args.page, args.cut, 10, 10, "0123456789")
+        print(f"cut {written} digits into {args.cut} in {time.perf_counter() - start:.2f} s")
 
 
 if __name__ == "__main__":

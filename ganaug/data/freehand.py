@@ -66,8 +66,11 @@ def joined_pieces(boxes: list[Box], height: float) -> list[Box]:
     return boxes
 
 
-MIN_HEIGHT = 0.01  # of the sheet's longer side: a digit is never smaller (a speck is)
+MIN_HEIGHT = 0.005  # of the sheet's longer side: no piece of a digit is smaller (a speck is); small writing on an A4
+# page stands about 1.4 % of it tall, a short digit or one a scan broke in two less than 1 %
 INK_CONTRAST = 0.25  # ink is at least this much darker than the paper; show-through and smudges are fainter
+STROKE_CONTRAST = 0.18  # the fainter rest of a stroke that is ink somewhere (a thin or pencil stroke): above
+# show-through (about 0.12 darker than the paper) and the scan's noise on it
 
 
 def ink_level(sheet: torch.Tensor) -> float:
@@ -76,10 +79,21 @@ def ink_level(sheet: torch.Tensor) -> float:
     return sheet.median().item() - INK_CONTRAST
 
 
+def ink_mask(sheet: torch.Tensor, lines: torch.Tensor) -> np.ndarray:
+    """The ink of a straightened sheet without the pixels of `lines`: strokes darker than the paper by
+    STROKE_CONTRAST that somewhere reach INK_CONTRAST (hysteresis), so a faint stroke stays whole and show-through,
+    which never reaches it, stays out."""
+    paper = sheet.median().item()
+    stroke = ((sheet < paper - STROKE_CONTRAST) & ~lines).numpy()
+    pieces, _ = ndimage.label(stroke, structure=np.ones((3, 3), dtype=bool))
+    inked = np.unique(pieces[(sheet < paper - INK_CONTRAST).numpy() & stroke])
+    return np.isin(pieces, inked[inked > 0])
+
+
 def find_digits(sheet: torch.Tensor, lines: torch.Tensor) -> list[Box]:
     """The digits on a straightened sheet (dark ink on light paper), without the pixels of `lines` (ruled lines):
     pieces much smaller than the median digit (specks, dots of show-through) or much larger (smudges) dropped."""
-    ink = ((sheet < ink_level(sheet)) & ~lines).numpy()
+    ink = ink_mask(sheet, lines)
     boxes = [b for b in ink_boxes(ink) if b.height >= MIN_HEIGHT * max(sheet.shape)]
     if not boxes:
         return []

@@ -153,3 +153,13 @@ def freehand_sheet(digits: torch.Tensor, rows: int, cols: int, seed: int = 0) ->
         page[y : y + 2, x : x + 3] = 0.3
     page = page + 0.02 * torch.randn(h, w, generator=g)
     return Image.fromarray((page.clamp(0, 1) * 255).round().byte().numpy()).convert("RGB")
+
+
+def on_a4_page(writing: Image.Image, dpi: int) -> Image.Image:
+    """`writing` filling the upper-left two thirds of the width of a white A4 page scanned at `dpi`, as a practice
+    sheet written on a part of the page would be."""
+    width, height = round(8.27 * dpi), round(11.69 * dpi)
+    scaled = writing.resize((width * 2 // 3, round(writing.height * width * 2 / 3 / writing.width)))
+    page = Image.new("RGB", (width, height), (250, 250, 250))
+    page.paste(scaled, (width // 12, height // 20))
+    return page
