@@ -4,12 +4,13 @@ import re
 import pytest
 import torch
 from omegaconf import OmegaConf
+from torchvision.transforms.functional import pil_to_tensor
 
 from ganaug.data.folder import FolderDigits
 from ganaug.prepare import cli as prepare_cli
 from ganaug.data.mnist import BuiltinDigits
-from ganaug.data.sheets import cell_labels, cut, cut_sheet, sheet_settings
-from ganaug.data.synthetic import freehand_sheet, on_a4_page, sheet_photo
+from ganaug.data.sheets import cell_labels, cut, cut_sheet, even_light, sheet_settings
+from ganaug.data.synthetic import freehand_sheet, on_a4_page, photographed, sheet_photo
 from ganaug.models.digit_features import DigitFeatures
 from ganaug.utils.errors import UserError
 
@@ -168,6 +169,26 @@ def test_small_writing_on_a_300_dpi_a4_page_is_cut_whole(tmp_path, seed):
     dm.setup()
     x, y = torch.cat([dm.train_x, dm.test_x]), torch.cat([dm.train_y, dm.test_y])
     assert (DigitFeatures.load().classify(x) == y).float().mean() >= 0.95
+
+
+@pytest.mark.parametrize("table", [dict(table=0.3), dict(table=0.45, textured=True)], ids=["dark table", "wood table"])
+def test_a_photographed_freehand_page_is_cut_whole(tmp_path, table):
+    """A freehand page photographed on a table: turned, seen at a slant, lit unevenly (a quarter darker at one
+    corner), noisy; the paper is found, straightened and its light evened before the digits are found."""
+    page = pil_to_tensor(freehand_sheet(digits_by_row(), 10, 10, seed=0).convert("L"))[0].float() / 255
+    photographed(page, torch.Generator().manual_seed(0), margin=80, **table).save(tmp_path / "page.jpg", quality=85)
+    assert cut_sheet(tmp_path / "page.jpg", tmp_path / "digits", 10, 10, "0123456789") == (100, 0)
+
+
+def test_evening_the_light_takes_a_shadow_off_the_paper_and_keeps_the_ink():
+    sheet = torch.ones(400, 300)
+    sheet[:, 150:] *= 0.65  # a hard-edged shadow over the right half: its paper darker than ink's threshold (0.75)
+    sheet[100:130, 50:53] = 0.1  # a stroke on either side
+    sheet[100:130, 200:203] = 0.06
+    even = even_light(sheet)
+    ink = sheet < 0.5
+    assert even[~ink].min() > 0.75 and even[ink].max() < 0.2  # no paper is ink, not even at the shadow's edge
+    assert (even[~ink] > 0.95).float().mean() > 0.98  # and nearly all of it is paper-white again
 
 
 def test_a_row_with_a_missing_digit_is_reported_and_nothing_written(tmp_path, capsys):

@@ -15,6 +15,7 @@ import torch
 import torch.nn.functional as F
 from omegaconf import DictConfig, OmegaConf
 from PIL import Image, ImageDraw
+from scipy import ndimage
 from torchvision.transforms.functional import perspective, to_pil_image
 
 from ganaug.data.freehand import Box, find_digits, rows_of, split_touching
@@ -167,7 +168,18 @@ def read_cells(photo: Path, rows: int | None, cols: int | None,
         if rows is None or cols is None:
             raise UserError(f"sheet={photo.name} is a ruled grid, cut into rows=R cols=C equal cells; give both")
         return grid_cells(sheet, rows, cols) + ([],)
-    return freehand_cells(inner, lines, rows, cols)
+    return freehand_cells(even_light(inner), lines, rows, cols)
+
+
+def even_light(sheet: torch.Tensor) -> torch.Tensor:
+    """The sheet divided by the paper's brightness around each point, so that a shadow or uneven light leaves the
+    paper evenly light: the paper's level is the median over a window of 5 % of the sheet (ink is too sparse to
+    move it, a shadow's edge stays sharp), taken on a 4× smaller copy and smoothly enlarged."""
+    small = F.avg_pool2d(sheet[None, None], 4)[0, 0].numpy()
+    size = max(3, round(0.05 * max(small.shape)) | 1)
+    paper = torch.from_numpy(ndimage.median_filter(small, size=size, mode="nearest"))
+    paper = F.interpolate(paper[None, None], size=tuple(sheet.shape), mode="bilinear", align_corners=False)[0, 0]
+    return (sheet / paper.clamp(min=0.05)).clamp(0, 1)
 
 
 def grid_cells(sheet: torch.Tensor, rows: int, cols: int) -> tuple[torch.Tensor, list[Cell]]:

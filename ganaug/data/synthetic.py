@@ -67,17 +67,31 @@ def sheet_photo(digits: torch.Tensor, rows: int, cols: int, ruled: bool, seed: i
             page[margin + k * cell - 1 : margin + k * cell + 1, margin : w - margin] = 0.45
         for k in range(cols + 1):
             page[margin : h - margin, margin + k * cell - 1 : margin + k * cell + 1] = 0.45
-    table = torch.full((h + 2 * margin, w + 2 * margin), 0.3)
-    table[margin : margin + h, margin : margin + w] = page
-    H, W = table.shape
+    return photographed(page, g, margin)
+
+
+def photographed(page: torch.Tensor, g: torch.Generator, margin: int, table: float = 0.3, textured: bool = False,
+                 shadow: bool = False) -> Image.Image:
+    """A photo of `page` ((H, W) in [0, 1]) lying on a table of grey level `table` (`textured`: wood-like stripes),
+    `margin` pixels of it around the page: turned a few degrees, seen at a slant, unevenly lit and noisy, with
+    (`shadow`) the shadow of something held over one side of the page."""
+    h, w = page.shape
+    scene = torch.full((h + 2 * margin, w + 2 * margin), table)
+    H, W = scene.shape
+    v, u = torch.meshgrid(torch.linspace(0, 1, H), torch.linspace(0, 1, W), indexing="ij")
+    if textured:
+        scene = scene + 0.08 * torch.sin(60 * v + 6 * torch.sin(9 * u)) + 0.04 * torch.sin(170 * v)
+    scene[margin : margin + h, margin : margin + w] = page
     angle = float(torch.empty(1).uniform_(-4, 4, generator=g))
     slant = [[int(x) for x in torch.randint(0, margin // 2, (2,), generator=g)] for _ in range(4)]
     corners = [[0, 0], [W - 1, 0], [W - 1, H - 1], [0, H - 1]]
     moved = [[x + (s[0] if x == 0 else -s[0]), y + (s[1] if y == 0 else -s[1])] for (x, y), s in zip(corners, slant)]
-    table = rotate(table[None], angle, fill=[0.3])
-    table = perspective(table, corners, moved, fill=[0.3])[0]
-    v, u = torch.meshgrid(torch.linspace(0, 1, H), torch.linspace(0, 1, W), indexing="ij")
-    lit = table * (1 - 0.25 * u * v) + 0.02 * torch.randn(H, W, generator=g)
+    scene = rotate(scene[None], angle, fill=[table])
+    scene = perspective(scene, corners, moved, fill=[table])[0]
+    lit = scene * (1 - 0.25 * u * v)
+    if shadow:  # a soft-edged band of shade across the page
+        lit = lit * (1 - 0.35 * torch.sigmoid((u + 0.3 * v - 0.75) * 40))
+    lit = lit + 0.02 * torch.randn(H, W, generator=g)
     return Image.fromarray((lit.clamp(0, 1) * 255).round().byte().numpy()).convert("RGB")
 
 
