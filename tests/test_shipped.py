@@ -20,7 +20,7 @@ def config(*overrides: str):
         return compose("train", overrides=["pretrain=builtin", *overrides])
 
 
-@pytest.mark.parametrize("gan", ["dcgan", "dagan"])
+@pytest.mark.parametrize("gan", ["dcgan", "dagan", "diffusion"])
 def test_the_shipped_networks_fit_the_default_networks(gan):
     cfg = config(f"gan={gan}")
     for what, keys in (("classifier", CLASSIFIER_KEYS), ("gan", GAN_KEYS)):
