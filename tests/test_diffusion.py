@@ -16,13 +16,13 @@ from ganaug.pipeline.generator_stage import gan_cache_entry
 from ganaug.pipeline.runner import run
 from ganaug.utils.errors import UserError
 
-pytestmark = pytest.mark.xdist_group("diffusion")  # one worker trains the shared model once
-
 TINY_UNET = dict(_target_="diffusers.UNet2DModel", sample_size=28, in_channels=1, out_channels=1,
                  block_out_channels=[8, 16, 32], layers_per_block=1, down_block_types=["DownBlock2D"] * 3,
                  up_block_types=["UpBlock2D"] * 3, norm_num_groups=4)
-# Runs of the pipeline with the configured UNet and few sampling steps: seconds each.
-QUICK = ["experiment=augmented", "gan=diffusion", "gan.module.sampling_steps=4", "gan.monitor_per_class=2"]
+# Runs of the pipeline with the configured UNet and few sampling steps, a sample grid at the end only and no CAS:
+# seconds each.
+QUICK = ["experiment=augmented", "gan=diffusion", "gan.module.sampling_steps=4", "gan.monitor_per_class=2",
+         "gan.sample_every=0", "gan.cas_epochs=0"]
 
 
 class Losses(pl.Callback):
