@@ -83,10 +83,9 @@ def ink_mask(sheet: torch.Tensor, lines: torch.Tensor) -> np.ndarray:
     """The ink of a straightened sheet without the pixels of `lines`: strokes darker than the paper by
     STROKE_CONTRAST that somewhere reach INK_CONTRAST (hysteresis), so a faint stroke stays whole and show-through,
     which never reaches it, stays out."""
-    paper = sheet.median().item()
-    stroke = ((sheet < paper - STROKE_CONTRAST) & ~lines).numpy()
+    stroke = ((sheet < sheet.median().item() - STROKE_CONTRAST) & ~lines).numpy()
     pieces, _ = ndimage.label(stroke, structure=np.ones((3, 3), dtype=bool))
-    inked = np.unique(pieces[(sheet < paper - INK_CONTRAST).numpy() & stroke])
+    inked = np.unique(pieces[(sheet < ink_level(sheet)).numpy() & stroke])
     return np.isin(pieces, inked[inked > 0])
 
 
