@@ -9,7 +9,8 @@ from torchvision.transforms.functional import pil_to_tensor
 from ganaug.data.folder import FolderDigits
 from ganaug.prepare import cli as prepare_cli
 from ganaug.data.mnist import BuiltinDigits
-from ganaug.data.sheets import cell_labels, cut, cut_sheet, even_light, sheet_settings
+from ganaug.data.sheets import (SHEET_SIZE, cell_labels, cut, cut_sheet, even_light, sheet_corners, sheet_settings,
+                                 straighten)
 from ganaug.data.synthetic import freehand_sheet, on_a4_page, photographed, sheet_photo
 from ganaug.models.digit_features import DigitFeatures
 from ganaug.utils.errors import UserError
@@ -171,13 +172,42 @@ def test_small_writing_on_a_300_dpi_a4_page_is_cut_whole(tmp_path, seed):
     assert (DigitFeatures.load().classify(x) == y).float().mean() >= 0.95
 
 
-@pytest.mark.parametrize("table", [dict(table=0.3), dict(table=0.45, textured=True)], ids=["dark table", "wood table"])
-def test_a_photographed_freehand_page_is_cut_whole(tmp_path, table):
-    """A freehand page photographed on a table: turned, seen at a slant, lit unevenly (a quarter darker at one
-    corner), noisy; the paper is found, straightened and its light evened before the digits are found."""
+PHOTOS = {  # the page's paper level (1: white) and how it lies on the table
+    "dark table": (1.0, dict(table=0.3)),
+    "wood table": (1.0, dict(table=0.45, textured=True)),
+    "lighter table, shadow": (0.82, dict(table=0.97, shadow=True)),
+    "dark table, shadow": (1.0, dict(table=0.3, shadow=True)),
+}
+
+
+@pytest.mark.parametrize("paper, table", PHOTOS.values(), ids=PHOTOS.keys())
+def test_a_photographed_freehand_page_is_cut_whole(tmp_path, paper, table):
+    """A freehand page photographed on a table (darker, textured, or lighter than the paper): turned, seen at a
+    slant, lit unevenly (a quarter darker at one corner), noisy, a shadow across the page and its edge; the paper is
+    found, straightened and its light evened before the digits are found, and they read as their labels."""
     page = pil_to_tensor(freehand_sheet(digits_by_row(), 10, 10, seed=0).convert("L"))[0].float() / 255
-    photographed(page, torch.Generator().manual_seed(0), margin=80, **table).save(tmp_path / "page.jpg", quality=85)
+    photographed(paper * page, torch.Generator().manual_seed(0), margin=80, **table).save(tmp_path / "page.jpg",
+                                                                                         quality=85)
     assert cut_sheet(tmp_path / "page.jpg", tmp_path / "digits", 10, 10, "0123456789") == (100, 0)
+    dm = FolderDigits(str(tmp_path / "digits"), n_per_class=None, test_fraction=0.5)
+    dm.setup()
+    x, y = torch.cat([dm.train_x, dm.test_x]), torch.cat([dm.train_y, dm.test_y])
+    assert (DigitFeatures.load().classify(x) == y).float().mean() >= 0.9
+
+
+def test_a_page_not_wholly_in_view_is_read_as_it_is_with_a_note(caplog):
+    """Where the photo cuts the page off (or a scan holds nothing but paper), no corners are guessed: the image is
+    read as it is, and the user is told."""
+    page = torch.ones(500, 400)
+    page[200:260, 150:160] = 0.1  # a stroke
+    photo = pil_to_tensor(photographed(page, torch.Generator().manual_seed(1), margin=60, table=0.3))[0].float() / 255
+    assert sheet_corners(photo) is not None
+    for part in (photo[:-150], photo[:, 100:], page):  # bottom or left edge cut off; a scan
+        with caplog.at_level("WARNING", logger="ganaug.data.sheets"):
+            caplog.clear()
+            sheet = straighten(part)
+        assert sheet_corners(part) is None and "read as it is, not straightened" in caplog.text
+        assert max(sheet.shape) == SHEET_SIZE
 
 
 def test_evening_the_light_takes_a_shadow_off_the_paper_and_keeps_the_ink():

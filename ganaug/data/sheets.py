@@ -1,12 +1,14 @@
-"""A photographed or scanned sheet of handwritten digits written in a grid → one image file per digit.
+"""A photographed or scanned sheet of handwritten digits → one image file per digit.
 
-The sheet is found as the largest light region (the paper) and straightened by a perspective warp from its
-four corners; the writing area is the box around its ink (the digits, and the ruled lines if there are any),
-cut into rows × cols equal cells. A cell's inner part (without the ruled lines at its edges) is written as a
-PNG under its label's folder; cells without ink are dropped.
+The paper is found by its edge (the table darker, lighter or textured; a shadow across page and table) and
+straightened by a perspective warp from its four corners. A ruled grid is cut into rows × cols equal cells (each
+cell's inner part, without the ruled lines at its edges; empty cells dropped); on a freehand sheet each digit is
+found as connected ink and the digits are grouped into rows (freehand.py). Each digit is written as a PNG under its
+label's folder.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,10 +21,16 @@ from scipy import ndimage
 from torchvision.transforms.functional import perspective, to_pil_image
 
 from ganaug.data.freehand import Box, find_digits, rows_of, split_touching
-from ganaug.data.preprocessing import NotADigit, connected_components, otsu, read_gray
+from ganaug.data.preprocessing import NotADigit, otsu, read_gray
 from ganaug.utils.errors import UserError, exit_on_user_error
 
+log = logging.getLogger(__name__)
+
 SHEET_SIZE = 1000  # the straightened sheet's longer side, in pixels
+PAPER_GRID = 384   # the side of the coarse copy on which the paper is found
+MIN_PAPER_CONTRAST = 0.1  # least log-brightness step between the paper and what surrounds it (10 %)
+MIN_PAPER_EDGE = 0.08  # the gradient such a step gives on the coarse copy, all along the page's border
+TABLE, PAPER = 1, 2  # the watershed's seeds
 INNER = 0.12       # share of a cell cut away on each side (the ruled lines, neighbours' strokes)
 
 
@@ -50,24 +58,56 @@ def cell_labels(labels: str, rows: int, cols: int) -> list[list[str]]:
     )
 
 
-def sheet_corners(gray: torch.Tensor) -> list[list[int]]:
-    """Top-left, top-right, bottom-right and bottom-left corners ([x, y]) of the largest light region."""
-    light = gray > otsu(gray)
-    scale = max(1, max(gray.shape) // 200)  # find the region on a coarse copy
-    coarse = light[::scale, ::scale]
-    ids = connected_components(coarse)
-    if ids.max() == 0:
-        raise UserError("no paper found on the sheet (no light region); photograph it on a darker background or scan it")
-    largest = ids.flatten()[ids.flatten() > 0].bincount().argmax()
-    ys, xs = (ids == largest).nonzero(as_tuple=True)
-    xs, ys = xs * scale, ys * scale
+def paper_region(gray: torch.Tensor) -> tuple[np.ndarray, int] | None:
+    """The paper on a copy of `gray` about PAPER_GRID pixels a side, and that copy's scale; None where no page edge
+    is seen all round (a scan, or a page not wholly in the photo).
+
+    A watershed on the gradient of the log brightness grows the table from the photo's edge and the paper from its
+    centre until they meet at the strongest edge between them: the page's. The log makes a shadow or uneven light
+    (which multiply both) leave that edge's strength alone, and neither side has to be the lighter one; a table's
+    texture and the ink are weaker edges or enclosed by the paper."""
+    scale = max(1, round(max(gray.shape) / PAPER_GRID))
+    small = F.avg_pool2d(gray[None, None], scale)[0, 0].double().numpy()
+    brightness = ndimage.gaussian_filter(np.log(np.clip(small, 0.02, 1)), 1.0)
+    edges = np.hypot(ndimage.sobel(brightness, 0), ndimage.sobel(brightness, 1))
+    h, w = edges.shape
+    seeds = np.zeros((h, w), np.int16)
+    seeds[[0, -1], :] = seeds[:, [0, -1]] = TABLE
+    seeds[h // 2 - h // 20 : h // 2 + h // 20 + 1, w // 2 - w // 20 : w // 2 + w // 20 + 1] = PAPER
+    paper = ndimage.watershed_ift((edges / max(edges.max(), 1e-9) * 65535).astype(np.uint16), seeds) == PAPER
+    inside, outside = ndimage.binary_erosion(paper, iterations=3), ~ndimage.binary_dilation(paper, iterations=3)
+    if not inside.any() or not outside.any():
+        return None
+    contrast = abs(np.median(brightness[inside]) - np.median(brightness[outside]))
+    border = paper & ~ndimage.binary_erosion(paper)
+    # where the photo cuts the page off, the two floods meet on flat paper: a stretch of border without an edge
+    cut_off = (ndimage.maximum_filter(edges, 5)[border] < MIN_PAPER_EDGE).mean() > 0.1
+    return None if contrast < MIN_PAPER_CONTRAST or cut_off else (paper, scale)
+
+
+def sheet_corners(gray: torch.Tensor) -> list[list[int]] | None:
+    """Top-left, top-right, bottom-right and bottom-left corners ([x, y]) of the paper; None where no page edge is
+    seen all round."""
+    found = paper_region(gray)
+    if found is None:
+        return None
+    paper, scale = found
+    ys, xs = np.nonzero(ndimage.binary_erosion(paper))  # a coarse pixel in: the watershed's line lies on the edge
+    xs, ys = (xs + 0.5) * scale, (ys + 0.5) * scale
     corner = lambda score: [int(xs[score.argmax()]), int(ys[score.argmax()])]  # noqa: E731
     return [corner(-(xs + ys)), corner(xs - ys), corner(xs + ys), corner(ys - xs)]
 
 
 def straighten(gray: torch.Tensor) -> torch.Tensor:
-    """The sheet warped to an upright rectangle (dark ink on light paper), its longer side SHEET_SIZE."""
-    tl, tr, br, bl = sheet_corners(gray)
+    """The sheet warped to an upright rectangle (dark ink on light paper), its longer side SHEET_SIZE; taken as it is,
+    with a note, where the page's edges are not all in view."""
+    corners = sheet_corners(gray)
+    if corners is None:
+        log.warning("note: no page edge found all round the writing (a scan, or a photo that cuts the page off); "
+                    "the image is read as it is, not straightened")
+        h, w = gray.shape
+        corners = [[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]]
+    tl, tr, br, bl = corners
     width = max(tr[0] - tl[0], br[0] - bl[0])
     height = max(bl[1] - tl[1], br[1] - tr[1])
     if width < 50 or height < 50:
@@ -162,13 +202,13 @@ def read_cells(photo: Path, rows: int | None, cols: int | None,
         raise UserError(f"sheet={photo}: {error}") from None
     sheet = straighten(gray)
     margin = max(2, sheet.shape[1] // 100)
-    inner = sheet[margin:-margin, margin:-margin]
-    lines = ruled_lines(inner < otsu(inner))
+    even = even_light(sheet[margin:-margin, margin:-margin])
+    lines = ruled_lines(even < otsu(even))
     if layout == "grid" or (layout == "auto" and is_ruled_grid(lines)):
         if rows is None or cols is None:
             raise UserError(f"sheet={photo.name} is a ruled grid, cut into rows=R cols=C equal cells; give both")
         return grid_cells(sheet, rows, cols) + ([],)
-    return freehand_cells(even_light(inner), lines, rows, cols)
+    return freehand_cells(even, lines, rows, cols)
 
 
 def even_light(sheet: torch.Tensor) -> torch.Tensor:
