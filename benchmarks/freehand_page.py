@@ -1,10 +1,12 @@
 """Render a freehand page of digits, as the tests do, to try `prepare sheet=` on (and time it).
 
-    python benchmarks/freehand_page.py PAGE.jpg [--seed 0] [--a4-dpi 300] [--cut DIR]
+    python benchmarks/freehand_page.py PAGE.jpg [--seed 0] [--a4-dpi 300 | --photo "dark table"] [--cut DIR]
     python -m ganaug.prepare sheet=PAGE.jpg out=DIR rows=10 cols=10 labels=0123456789
 
 With --a4-dpi, the writing fills the upper-left third of a white A4 page scanned at that resolution (2480 × 3508
-pixels at 300 dpi), as a user's practice sheet would.
+pixels at 300 dpi), as a user's practice sheet would. With --photo, the page is photographed lying on a table (one of
+ganaug.data.synthetic.PHOTOS: a dark, a wood-like or a lighter table, a shadow across page and table), turned, at a
+slant, unevenly lit and noisy.
 
 Ten rows of ten held-out built-in digits (row r holds the digit r), written freehand: rows that drift and slant up
 to ±3°, varying gaps and sizes, faint show-through of a printed frame and text, a smudge and specks.
@@ -19,7 +21,7 @@ import torch
 
 from ganaug.data.mnist import BuiltinDigits
 from ganaug.data.sheets import cut_sheet
-from ganaug.data.synthetic import freehand_sheet, on_a4_page
+from ganaug.data.synthetic import PHOTOS, freehand_sheet, on_a4_page, photographed_page
 
 
 def main() -> None:
@@ -27,6 +29,7 @@ def main() -> None:
     parser.add_argument("page", type=Path)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--a4-dpi", type=int, help="place the writing on an A4 page scanned at this resolution")
+    parser.add_argument("--photo", choices=sorted(PHOTOS), help="photograph the page lying on this table")
     parser.add_argument("--cut", type=Path, metavar="DIR", help="then cut it into DIR as prepare does, and time that")
     args = parser.parse_args()
     dm = BuiltinDigits(n_per_class=1, test_per_class=10, seed=3)
@@ -35,6 +38,8 @@ def main() -> None:
     page = freehand_sheet(digits, 10, 10, seed=args.seed)
     if args.a4_dpi:
         page = on_a4_page(page, args.a4_dpi)
+    if args.photo:
+        page = photographed_page(page, args.photo, args.seed)
     page.save(args.page, quality=85)
     print(f"wrote {args.page}")
     if args.cut:

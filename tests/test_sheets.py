@@ -11,7 +11,7 @@ from ganaug.prepare import cli as prepare_cli
 from ganaug.data.mnist import BuiltinDigits
 from ganaug.data.sheets import (SHEET_SIZE, cell_labels, cut, cut_sheet, even_light, sheet_corners, sheet_settings,
                                  straighten)
-from ganaug.data.synthetic import freehand_sheet, on_a4_page, photographed, sheet_photo
+from ganaug.data.synthetic import PHOTOS, freehand_sheet, on_a4_page, photographed, photographed_page, sheet_photo
 from ganaug.models.digit_features import DigitFeatures
 from ganaug.utils.errors import UserError
 
@@ -172,22 +172,12 @@ def test_small_writing_on_a_300_dpi_a4_page_is_cut_whole(tmp_path, seed):
     assert (DigitFeatures.load().classify(x) == y).float().mean() >= 0.95
 
 
-PHOTOS = {  # the page's paper level (1: white) and how it lies on the table
-    "dark table": (1.0, dict(table=0.3)),
-    "wood table": (1.0, dict(table=0.45, textured=True)),
-    "lighter table, shadow": (0.82, dict(table=0.97, shadow=True)),
-    "dark table, shadow": (1.0, dict(table=0.3, shadow=True)),
-}
-
-
-@pytest.mark.parametrize("paper, table", PHOTOS.values(), ids=PHOTOS.keys())
-def test_a_photographed_freehand_page_is_cut_whole(tmp_path, paper, table):
+@pytest.mark.parametrize("how", PHOTOS)
+def test_a_photographed_freehand_page_is_cut_whole(tmp_path, how):
     """A freehand page photographed on a table (darker, textured, or lighter than the paper): turned, seen at a
     slant, lit unevenly (a quarter darker at one corner), noisy, a shadow across the page and its edge; the paper is
     found, straightened and its light evened before the digits are found, and they read as their labels."""
-    page = pil_to_tensor(freehand_sheet(digits_by_row(), 10, 10, seed=0).convert("L"))[0].float() / 255
-    photographed(paper * page, torch.Generator().manual_seed(0), margin=80, **table).save(tmp_path / "page.jpg",
-                                                                                         quality=85)
+    photographed_page(freehand_sheet(digits_by_row(), 10, 10, seed=0), how).save(tmp_path / "page.jpg", quality=85)
     assert cut_sheet(tmp_path / "page.jpg", tmp_path / "digits", 10, 10, "0123456789") == (100, 0)
     dm = FolderDigits(str(tmp_path / "digits"), n_per_class=None, test_fraction=0.5)
     dm.setup()

@@ -9,7 +9,7 @@ from typing import Callable
 import torch
 import torch.nn.functional as F
 from PIL import Image
-from torchvision.transforms.functional import perspective, resize, rotate
+from torchvision.transforms.functional import perspective, pil_to_tensor, resize, rotate
 
 from ganaug.data.mnist import BuiltinDigits
 
@@ -93,6 +93,22 @@ def photographed(page: torch.Tensor, g: torch.Generator, margin: int, table: flo
         lit = lit * (1 - 0.35 * torch.sigmoid((u + 0.3 * v - 0.75) * 40))
     lit = lit + 0.02 * torch.randn(H, W, generator=g)
     return Image.fromarray((lit.clamp(0, 1) * 255).round().byte().numpy()).convert("RGB")
+
+
+# How a page may lie on a table when photographed: the paper's level (1: white) and photographed()'s settings
+PHOTOS = {
+    "dark table": (1.0, dict(table=0.3)),
+    "wood table": (1.0, dict(table=0.45, textured=True)),
+    "lighter table, shadow": (0.82, dict(table=0.97, shadow=True)),
+    "dark table, shadow": (1.0, dict(table=0.3, shadow=True)),
+}
+
+
+def photographed_page(page: Image.Image, how: str, seed: int = 0) -> Image.Image:
+    """A photo of a rendered `page` lying on a table as PHOTOS[how] says, 80 pixels of table around it."""
+    paper, table = PHOTOS[how]
+    gray = pil_to_tensor(page.convert("L"))[0].float() / 255
+    return photographed(paper * gray, torch.Generator().manual_seed(seed), margin=80, **table)
 
 
 def tight(x: torch.Tensor) -> torch.Tensor:
