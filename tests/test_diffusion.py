@@ -62,6 +62,28 @@ def test_its_samples_from_noise_are_read_as_their_label_far_above_chance(trained
     assert (read == labels).double().mean() >= 0.3
 
 
+class Averages(pl.Callback):
+    """What a checkpoint saved after each batch would hold: optimizer steps taken, updates averaged into the EMA."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[int, int]] = []
+
+    def on_train_batch_end(self, trainer, module, *args) -> None:
+        self.seen.append((trainer.global_step, int(module.unet_ema.n_averaged)))
+
+
+def test_its_average_is_in_step_with_the_network_when_callbacks_run():
+    """The EMA takes each update as the optimizer makes it, so a checkpoint saved by a callback (and a run resumed
+    from it) holds network and average of the same step."""
+    x, y = load_builtin()
+    averages = Averages()
+    model = Diffusion(TINY_UNET, class_names=[str(c) for c in range(10)], ema_decay=0.9)
+    trainer = pl.Trainer(max_steps=3, logger=False, enable_checkpointing=False, enable_progress_bar=False,
+                         enable_model_summary=False, callbacks=[averages])
+    trainer.fit(model, tensor_loader(x[:32].float() / 255, y[:32], batch_size=8, shuffle=False))
+    assert averages.seen == [(1, 1), (2, 2), (3, 3)]
+
+
 def test_samples_repeat_for_a_seed_and_start_from_real_digits_with_a_strength(trained):
     model, _ = trained
     labels = torch.tensor([0, 1, 1, 0])

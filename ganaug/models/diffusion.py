@@ -8,9 +8,9 @@ import torch
 import torch.nn.functional as F
 from hydra.utils import instantiate
 from torch import nn
-from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from torchmetrics import MeanMetric
 
+from ganaug.models.averaging import AveragedSampler
 from ganaug.models.sources import SourceImages
 from ganaug.utils.config import plain
 from ganaug.utils.errors import UserError, ensure_finite
@@ -24,7 +24,7 @@ def diffusers():
         raise UserError("gan=diffusion needs the diffusers package: pip install 'ganaug[diffusion]'") from None
 
 
-class Diffusion(SourceImages, pl.LightningModule):
+class Diffusion(AveragedSampler, SourceImages, pl.LightningModule):
     """DDPM training (predict the noise added at a random step) and DDIM sampling with classifier-free guidance.
 
     `unet` is the config of a `diffusers.UNet2DModel` (kept in the checkpoint's hyperparameters with `class_names`,
@@ -37,6 +37,7 @@ class Diffusion(SourceImages, pl.LightningModule):
     """
 
     optimizer_steps = 1  # Lightning's steps per training iteration
+    trained, averaged = "unet", "unet_ema"
     # Rows per class for starting from a model trained on other classes (ganaug.models.class_transfer).
     class_rows = ("unet.class_embedding.weight", "unet_ema.module.class_embedding.weight")
     new_class_row = "mean"
@@ -63,13 +64,8 @@ class Diffusion(SourceImages, pl.LightningModule):
         ))
         library = diffusers()
         self.class_names = class_names
-        self.lr_scale = 1.0  # set below 1 to retry a diverged training at a lower learning rate
         self.unet: nn.Module = instantiate(unet, num_class_embeds=len(class_names) + 1, _convert_="all")
-        self.unet_ema = (
-            AveragedModel(self.unet, multi_avg_fn=get_ema_multi_avg_fn(ema_decay), use_buffers=True)
-            if ema_decay
-            else None
-        )
+        self.unet_ema = self.average_of(self.unet, ema_decay)
         self.noise_schedule = library.DDPMScheduler(num_train_timesteps=train_timesteps, beta_schedule=beta_schedule)
         self.sampling_schedule = library.DDIMScheduler.from_config(self.noise_schedule.config)
         self.loss_mean = MeanMetric()
@@ -81,11 +77,6 @@ class Diffusion(SourceImages, pl.LightningModule):
 
     def configure_optimizers(self) -> torch.optim.Optimizer:
         return torch.optim.Adam(self.unet.parameters(), lr=self.hparams.lr)
-
-    def on_train_start(self) -> None:
-        """Apply `lr_scale` after Lightning may have restored the optimizer's state from a checkpoint."""
-        for group in self.optimizers().param_groups:
-            group["lr"] = self.hparams.lr * self.lr_scale
 
     def training_step(self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int) -> torch.Tensor:
         real, labels = batch
@@ -100,17 +91,12 @@ class Diffusion(SourceImages, pl.LightningModule):
         self.loss_mean.update(loss.detach())
         return loss
 
-    def on_train_batch_end(self, *args) -> None:
-        if self.unet_ema is not None:
-            self.unet_ema.update_parameters(self.unet)
+    def optimizer_step(self, *args, **kwargs) -> None:
+        super().optimizer_step(*args, **kwargs)
+        self.update_average()
 
     def on_train_epoch_end(self) -> None:
         self.log("gan/loss", self.loss_mean)
-
-    @property
-    def sampler(self) -> nn.Module:
-        """The network fakes are drawn from: the EMA UNet when there is one."""
-        return self.unet_ema.module if self.unet_ema is not None else self.unet
 
     def guided_noise(self, x: torch.Tensor, t: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         """The noise predicted in `x` at step `t` for `labels`, guided: both inputs in one forward pass."""

@@ -6,16 +6,16 @@ import torch
 import torch.nn.functional as F
 from hydra.utils import instantiate
 from torch import nn
-from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from torchmetrics import MeanMetric
 
 from ganaug.models.augmentations import DiffAugment
+from ganaug.models.averaging import AveragedSampler
 from ganaug.utils.config import plain
 from ganaug.utils.errors import ensure_finite
 from ganaug.utils.renames import upgrade
 
 
-class GAN(pl.LightningModule):
+class GAN(AveragedSampler, pl.LightningModule):
     """Conditional GAN trained with manual optimisation, one D step then one G step per batch.
 
     `freeze_d_blocks` keeps D's first convolutions fixed (FreezeD, for adapting a pretrained GAN to new images).
@@ -27,6 +27,7 @@ class GAN(pl.LightningModule):
     """
 
     optimizer_steps = 2  # Lightning's steps per D/G iteration
+    trained, averaged = "generator", "generator_ema"
 
     def __init__(
         self,
@@ -53,7 +54,6 @@ class GAN(pl.LightningModule):
             diffaugment=diffaugment, mode_seeking=mode_seeking, ema_decay=ema_decay, grad_clip=grad_clip,
             freeze_d_blocks=freeze_d_blocks,
         ))
-        self.lr_scale = 1.0  # set below 1 to retry a diverged training at a lower learning rate
         self.generator = self.build_network(generator, len(class_names))
         self.discriminator = self.build_network(discriminator, len(class_names))
         convolutions = [m for m in self.discriminator.modules() if isinstance(m, nn.Conv2d)]
@@ -63,21 +63,11 @@ class GAN(pl.LightningModule):
         self.augment = DiffAugment(diffaugment)
         curves = ["d_loss", "D(x)", "D(G(z))", "g_adv", "g_loss"] + (["mode_seeking_ratio"] if mode_seeking else [])
         self.curves = nn.ModuleDict({name: MeanMetric() for name in curves})
-        self.generator_ema = (
-            AveragedModel(self.generator, multi_avg_fn=get_ema_multi_avg_fn(ema_decay), use_buffers=True)
-            if ema_decay
-            else None
-        )
+        self.generator_ema = self.average_of(self.generator, ema_decay)
 
     def build_network(self, config: dict, num_classes: int) -> nn.Module:
         """A network from its config, told the class count: both of the conditional GAN's networks embed the labels."""
         return instantiate(config, num_classes=num_classes)
-
-    def on_train_start(self) -> None:
-        """Apply `lr_scale` after Lightning may have restored the optimizers' state from a checkpoint."""
-        for optimizer in self.optimizers():
-            for group in optimizer.param_groups:
-                group["lr"] = self.hparams.lr * self.lr_scale
 
     def configure_optimizers(self) -> list[torch.optim.Optimizer]:
         betas = self.hparams.betas
@@ -161,17 +151,11 @@ class GAN(pl.LightningModule):
         d_opt, g_opt = self.optimizers()
         self._step(d_opt, self.discriminator_loss(real, condition, fake, fake_condition), "discriminator")
         self._step(g_opt, self.generator_loss(fake, z, fake_condition), "generator")
-        if self.generator_ema is not None:
-            self.generator_ema.update_parameters(self.generator)
+        self.update_average()
 
     def sources_of(self, labels: torch.Tensor, seed: int) -> torch.Tensor | None:
         """The real images the fakes of `labels` are drawn from: none, a conditional GAN draws from noise."""
         return None
-
-    @property
-    def sampler(self) -> nn.Module:
-        """The network fakes are drawn from: the EMA generator when there is one."""
-        return self.generator_ema.module if self.generator_ema is not None else self.generator
 
     def sample_conditions(self, labels: torch.Tensor, seed: int) -> torch.Tensor:
         """What the generator is conditioned on to draw fakes of `labels`: the labels themselves."""
