@@ -30,14 +30,17 @@ class NotADigit(ValueError):
     """An image file that cannot be used: unreadable, or no ink found on it."""
 
 
-def read_gray(path: Path, max_size: int = WORK_SIZE) -> torch.Tensor:
+def read_gray(path: Path, max_size: int = WORK_SIZE, darkest_channel: bool = False) -> torch.Tensor:
     """Decode any Pillow-readable image into a (H, W) float tensor in [0, 1], upright, at most `max_size` px.
 
-    Handles EXIF rotation, palette and alpha (flattened onto white paper), and 16-bit grayscale.
+    Handles EXIF rotation, palette and alpha (flattened onto white paper), and 16-bit grayscale. A colour pixel's
+    grey is its luminance, or with `darkest_channel` its darkest colour channel: then ink of any colour (a blue
+    ballpoint's) stands out from white paper as strongly as black does.
     """
     try:
         with Image.open(path) as image:
-            image.draft("L", (max_size, max_size))  # JPEG: decode at a reduced size, much faster for photos
+            # JPEG: decode at a reduced size, much faster for photos
+            image.draft("RGB" if darkest_channel else "L", (max_size, max_size))
             image = ImageOps.exif_transpose(image)
             image.load()
     except Exception as error:  # Pillow raises many types for non-images and truncated files
@@ -50,7 +53,10 @@ def read_gray(path: Path, max_size: int = WORK_SIZE) -> torch.Tensor:
             image = image.convert("RGBA")
             paper = Image.new("RGBA", image.size, "white")
             image = Image.alpha_composite(paper, image)
-        array = np.asarray(image.convert("L"), dtype=np.float32) / 255.0
+        if darkest_channel:
+            array = np.asarray(image.convert("RGB"), dtype=np.float32).min(axis=2) / 255.0
+        else:
+            array = np.asarray(image.convert("L"), dtype=np.float32) / 255.0
     gray = torch.from_numpy(array.copy()).clamp(0, 1)
     scale = max_size / max(gray.shape)
     if scale < 1:

@@ -196,7 +196,7 @@ def read_cells(photo: Path, rows: int | None, cols: int | None,
     "freehand" finds each digit and groups them into rows; "auto" takes the grid where the sheet has ruled lines
     across it, freehand otherwise. Without rows and cols, only a freehand sheet is read, as found."""
     try:
-        gray = read_gray(photo, max_size=2 * SHEET_SIZE)
+        gray = read_gray(photo, max_size=2 * SHEET_SIZE, darkest_channel=True)
     except NotADigit as error:
         raise UserError(f"sheet={photo}: {error}") from None
     sheet = straighten(gray)

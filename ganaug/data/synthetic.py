@@ -95,6 +95,14 @@ def photographed(page: torch.Tensor, g: torch.Generator, margin: int, table: flo
     return Image.fromarray((lit.clamp(0, 1) * 255).round().byte().numpy()).convert("RGB")
 
 
+def in_ink(page: Image.Image, colour: tuple[int, int, int]) -> Image.Image:
+    """The black-on-white `page` written in ink of `colour` (RGB 0-255): each pixel mixes paper white and the ink as
+    its darkness says."""
+    darkness = 1 - pil_to_tensor(page.convert("L")).float() / 255
+    ink = torch.tensor(colour, dtype=torch.float32).view(3, 1, 1)
+    return Image.fromarray((255 - darkness * (255 - ink)).round().byte().permute(1, 2, 0).numpy())
+
+
 # How a page may lie on a table when photographed: the paper's level (1: white) and photographed()'s settings
 PHOTOS = {
     "dark table": (1.0, dict(table=0.3)),
