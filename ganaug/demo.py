@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ganaug.inference.predictor import Predictor
 from ganaug.utils import runtime
+from ganaug.utils.command_line import checkpoint_first
 from ganaug.utils.errors import UserError, exit_on_user_error
 
 OPTIONS = {"port": "7860", "host": "127.0.0.1", "collect": None}
@@ -17,8 +18,7 @@ USAGE = "usage: python -m ganaug.demo CHECKPOINT [port=N] [host=ADDRESS] [collec
 
 
 def parse(argv: list[str]) -> tuple[Path, dict]:
-    if not argv or "=" in argv[0]:
-        raise UserError(USAGE)
+    checkpoint = checkpoint_first(argv, USAGE)
     options = dict(OPTIONS)
     for arg in argv[1:]:
         key, is_option, value = arg.partition("=")
@@ -27,7 +27,7 @@ def parse(argv: list[str]) -> tuple[Path, dict]:
         options[key] = value
     if not options["port"].isdigit() or not 0 < int(options["port"]) < 65536:
         raise UserError(f"port={options['port']}: use a number between 1 and 65535")
-    return Path(argv[0]), options
+    return checkpoint, options
 
 
 def check_port(host: str, port: int) -> None:

@@ -8,18 +8,20 @@ from pathlib import Path
 from ganaug.inference.onnx_export import export_onnx
 from ganaug.inference.predictor import Predictor
 from ganaug.utils import runtime
+from ganaug.utils.command_line import checkpoint_first
 from ganaug.utils.errors import UserError, exit_on_user_error
 
 USAGE = "usage: python -m ganaug.export CHECKPOINT out=FILE.onnx"
 
 
 def parse(argv: list[str]) -> tuple[Path, Path]:
-    if len(argv) != 2 or "=" in argv[0] or not argv[1].startswith("out="):
+    checkpoint = checkpoint_first(argv, USAGE)
+    if len(argv) != 2 or not argv[1].startswith("out="):
         raise UserError(USAGE)
     out = Path(argv[1].removeprefix("out="))
     if out.suffix != ".onnx":
         raise UserError(f"out={out}: name the file FILE.onnx")
-    return Path(argv[0]), out
+    return checkpoint, out
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -13,6 +13,7 @@ from torchvision.utils import save_image
 
 from ganaug.models.checkpoints import load_gan
 from ganaug.utils import runtime
+from ganaug.utils.command_line import checkpoint_first, option
 from ganaug.utils.errors import UserError, exit_on_user_error
 from ganaug.utils.grids import save_grid
 
@@ -30,10 +31,16 @@ def generate(checkpoint: Path, n_per_class: int, out: Path, seed: int = 0) -> to
     return fakes
 
 
+USAGE = "usage: python -m ganaug.generate CHECKPOINT n_per_class=K out=DIR [seed=S]"
+
+
 def parse(argv: list[str]) -> tuple[Path, int, Path, int]:
-    if not argv or "=" in argv[0]:
-        raise UserError("usage: python -m ganaug.generate CHECKPOINT n_per_class=K out=DIR [seed=S]")
-    options = dict(arg.split("=", 1) for arg in argv[1:])
+    checkpoint = checkpoint_first(argv, USAGE)
+    options = {}
+    for arg in argv[1:]:
+        if (found := option(arg)) is None:
+            raise UserError(f"{arg}: not an option; {USAGE}")
+        options[found[0]] = found[1]
     unknown = set(options) - {"n_per_class", "out", "seed"}
     if unknown or "out" not in options:
         raise UserError(f"unknown option(s) {sorted(unknown)}; use n_per_class=K out=DIR [seed=S]" if unknown else "out=DIR is required")
@@ -43,7 +50,7 @@ def parse(argv: list[str]) -> tuple[Path, int, Path, int]:
         raise UserError("n_per_class and seed must be integers")
     if n < 1:
         raise UserError(f"n_per_class={n} is not allowed: use an integer >= 1")
-    return Path(argv[0]), n, Path(options["out"]), seed
+    return checkpoint, n, Path(options["out"]), seed
 
 
 def main(argv: list[str] | None = None) -> None:

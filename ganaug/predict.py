@@ -25,6 +25,7 @@ from ganaug.inference import outputs
 from ganaug.inference.inputs import Item, folder_items, sheet_items
 from ganaug.inference.predictor import Predictor
 from ganaug.utils import runtime
+from ganaug.utils.command_line import checkpoint_first, option
 from ganaug.utils.errors import UserError, exit_on_user_error
 
 OPTIONS = ("out", "sheet", "rows", "cols")
@@ -34,12 +35,11 @@ USAGE = "usage: python -m ganaug.predict CHECKPOINT INPUT... [sheet=PHOTO rows=R
 
 def parse(argv: list[str]) -> tuple[Path, list[Path], dict]:
     """The checkpoint, the input paths and the options (`key=value`) of the command line."""
-    if not argv or "=" in argv[0]:
-        raise UserError(USAGE)
+    checkpoint = checkpoint_first(argv, USAGE)
     paths, options = [], {}
     for arg in argv[1:]:
-        key, is_option, value = arg.partition("=")
-        if is_option and not Path(arg).exists() and key.isidentifier():
+        if (found := option(arg)) is not None:
+            key, value = found
             if key not in OPTIONS:
                 raise UserError(f"{key}= is not an option; use {', '.join(k + '=' for k in OPTIONS)} ({USAGE})")
             options[key] = value
@@ -52,7 +52,7 @@ def parse(argv: list[str]) -> tuple[Path, list[Path], dict]:
             options[key] = int(options[key])
     if not paths and "sheet" not in options:
         raise UserError(f"no images given; {USAGE}")
-    return Path(argv[0]), paths, options
+    return checkpoint, paths, options
 
 
 def collect(predictor: Predictor, paths: list[Path], options: dict) -> tuple[list[Item], list[str]]:
