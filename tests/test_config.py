@@ -29,11 +29,14 @@ def test_default_experiment_is_augmented(make_cfg):
     assert make_cfg().experiment_name == "augmented"
 
 
-def test_the_study_is_augmented_with_a_constant_learning_rate(make_cfg):
-    study, augmented = make_cfg("experiment=study", fast=False), make_cfg("experiment=augmented", fast=False)
+def test_the_study_is_augmented_with_a_constant_learning_rate_and_the_conditional_gan(make_cfg):
+    study = make_cfg("experiment=study", fast=False)
+    augmented = make_cfg("experiment=augmented", "gan=dcgan", fast=False)
     assert (study.classifier.module.lr_schedule, augmented.classifier.module.lr_schedule) == ("constant", "cosine")
     study.classifier.module.lr_schedule, study.experiment_name = "cosine", "augmented"
     assert study == augmented  # nothing else differs
+    assert make_cfg("experiment=augmented", fast=False).gan.module._target_ == "ganaug.models.dagan.DAGAN"
+    assert make_cfg("experiment=study", "gan=dagan", fast=False).gan.module._target_ == "ganaug.models.dagan.DAGAN"
 
 
 @pytest.mark.parametrize(
