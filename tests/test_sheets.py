@@ -173,7 +173,8 @@ def test_small_writing_on_a_300_dpi_a4_page_is_cut_whole(tmp_path, seed):
     assert (DigitFeatures.load().classify(x) == y).float().mean() >= 0.95
 
 
-@pytest.mark.parametrize("how", PHOTOS)
+@pytest.mark.parametrize("how", [pytest.param(how, marks=[pytest.mark.slow] if how == "dark table, shadow" else [])
+                                 for how in PHOTOS])
 def test_a_photographed_freehand_page_is_cut_whole(tmp_path, how):
     """A freehand page photographed on a table (darker, textured, or lighter than the paper): turned, seen at a
     slant, lit unevenly (a quarter darker at one corner), noisy, a shadow across the page and its edge; the paper is
