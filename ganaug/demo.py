@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ganaug.inference.predictor import Predictor
 from ganaug.utils import runtime
-from ganaug.utils.command_line import checkpoint_first
+from ganaug.utils.command_line import checkpoint_first, options_of
 from ganaug.utils.errors import UserError, exit_on_user_error
 
 OPTIONS = {"port": "7860", "host": "127.0.0.1", "collect": None}
@@ -20,10 +20,9 @@ USAGE = "usage: python -m ganaug.demo CHECKPOINT [port=N] [host=ADDRESS] [collec
 def parse(argv: list[str]) -> tuple[Path, dict]:
     checkpoint = checkpoint_first(argv, USAGE)
     options = dict(OPTIONS)
-    for arg in argv[1:]:
-        key, is_option, value = arg.partition("=")
-        if not is_option or key not in OPTIONS:
-            raise UserError(f"{arg}: not an option; {USAGE}")
+    for key, value in options_of(argv[1:], USAGE).items():
+        if key not in OPTIONS:
+            raise UserError(f"{key}={value}: not an option; {USAGE}")
         options[key] = value
     if not options["port"].isdigit() or not 0 < int(options["port"]) < 65536:
         raise UserError(f"port={options['port']}: use a number between 1 and 65535")

@@ -13,7 +13,7 @@ from torchvision.utils import save_image
 
 from ganaug.models.checkpoints import load_gan
 from ganaug.utils import runtime
-from ganaug.utils.command_line import checkpoint_first, option
+from ganaug.utils.command_line import checkpoint_first, options_of
 from ganaug.utils.errors import UserError, exit_on_user_error
 from ganaug.utils.grids import save_grid
 
@@ -36,11 +36,7 @@ USAGE = "usage: python -m ganaug.generate CHECKPOINT n_per_class=K out=DIR [seed
 
 def parse(argv: list[str]) -> tuple[Path, int, Path, int]:
     checkpoint = checkpoint_first(argv, USAGE)
-    options = {}
-    for arg in argv[1:]:
-        if (found := option(arg)) is None:
-            raise UserError(f"{arg}: not an option; {USAGE}")
-        options[found[0]] = found[1]
+    options = options_of(argv[1:], USAGE)
     unknown = set(options) - {"n_per_class", "out", "seed"}
     if unknown or "out" not in options:
         raise UserError(f"unknown option(s) {sorted(unknown)}; use n_per_class=K out=DIR [seed=S]" if unknown else "out=DIR is required")
