@@ -10,21 +10,22 @@ from pathlib import Path
 
 from ganaug.inference.predictor import Predictor
 from ganaug.utils import runtime
-from ganaug.utils.command_line import checkpoint_first, options_of
+from ganaug.utils.command_line import Command, Option
 from ganaug.utils.errors import UserError, exit_on_user_error
 
-OPTIONS = {"port": "7860", "host": "127.0.0.1", "collect": None}
-USAGE = "usage: python -m ganaug.demo CHECKPOINT [port=N] [host=ADDRESS] [collect=DIR]"
+COMMAND = Command("demo", "A local page to draw digits on and see how a trained classifier reads them.", {
+    "port": Option("the port the page listens on", "7860", minimum=1, value="N"),
+    "host": Option("the address it listens on; 0.0.0.0 reaches it from the network", "127.0.0.1", value="ADDRESS"),
+    "collect": Option("a folder: adds a tab saving drawings as DIR/<class>/<n>.png", value="DIR"),
+})
+
+
+LOCAL = ("127.0.0.1", "localhost", "::1")
 
 
 def parse(argv: list[str]) -> tuple[Path, dict]:
-    checkpoint = checkpoint_first(argv, USAGE)
-    options = dict(OPTIONS)
-    for key, value in options_of(argv[1:], USAGE).items():
-        if key not in OPTIONS:
-            raise UserError(f"{key}={value}: not an option; {USAGE}")
-        options[key] = value
-    if not options["port"].isdigit() or not 0 < int(options["port"]) < 65536:
+    checkpoint, _, options = COMMAND.parse(argv)
+    if options["port"] > 65535:
         raise UserError(f"port={options['port']}: use a number between 1 and 65535")
     return checkpoint, options
 
@@ -43,15 +44,18 @@ def main(argv: list[str] | None = None) -> None:
     with exit_on_user_error("ganaug.demo"):
         checkpoint, options = parse(sys.argv[1:] if argv is None else argv)
         predictor = Predictor.load(checkpoint)
-        check_port(options["host"], int(options["port"]))
+        check_port(options["host"], options["port"])
         try:
-            from ganaug.inference.demo_app import Demo, build
+            from ganaug.inference.demo_app import Demo, build, launch_options
         except ImportError:
             raise UserError("the page needs Gradio: pip install 'ganaug[demo]'") from None
     collect = Path(options["collect"]) if options["collect"] else None
     page = build(Demo(predictor, collect))
+    if options["host"] not in LOCAL:
+        print(f"ganaug.demo: warning: host={options['host']} makes the page reachable from the network, for anyone "
+              "who can reach this machine", file=sys.stderr)
     print(f"ganaug demo: open http://{options['host']}:{options['port']} (Ctrl-C stops it)")
-    page.launch(server_name=options["host"], server_port=int(options["port"]), show_api=False, quiet=True)
+    page.launch(server_name=options["host"], server_port=options["port"], share=False, quiet=True, **launch_options())
 
 
 if __name__ == "__main__":

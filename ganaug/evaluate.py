@@ -15,8 +15,12 @@ from ganaug.models.checkpoints import load_gan
 from ganaug.pipeline.generator_stage import gan_measures, make_fakes
 from ganaug.pipeline.runner import load_data
 from ganaug.utils import results, runtime
-from ganaug.utils.errors import UserError, exit_on_user_error
+from ganaug.utils.command_line import Command
+from ganaug.utils.errors import exit_on_user_error
 from ganaug.utils.files import write_json
+
+
+COMMAND = Command("evaluate", "Recompute the quality measures of a finished run's checkpoints/gan.ckpt.")
 
 
 def evaluate(checkpoint: Path) -> dict:
@@ -33,11 +37,9 @@ def evaluate(checkpoint: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     runtime.setup()
-    argv = sys.argv[1:] if argv is None else argv
     with exit_on_user_error("ganaug.evaluate"):
-        if len(argv) != 1:
-            raise UserError("usage: python -m ganaug.evaluate CHECKPOINT (a run's checkpoints/gan.ckpt)")
-        print(json.dumps(evaluate(Path(argv[0])), indent=2))
+        checkpoint, _, _ = COMMAND.parse(sys.argv[1:] if argv is None else argv)
+        print(json.dumps(evaluate(checkpoint), indent=2))
 
 
 if __name__ == "__main__":

@@ -8,17 +8,16 @@ from pathlib import Path
 from ganaug.inference.onnx_export import export_onnx
 from ganaug.inference.predictor import Predictor
 from ganaug.utils import runtime
-from ganaug.utils.command_line import checkpoint_first
+from ganaug.utils.command_line import Command, Option
 from ganaug.utils.errors import UserError, exit_on_user_error
 
-USAGE = "usage: python -m ganaug.export CHECKPOINT out=FILE.onnx"
+COMMAND = Command("export", "Write a run's classifier as an ONNX model that runs without ganaug or torch.",
+                  {"out": Option("the ONNX file to write, FILE.onnx", required=True, value="FILE.onnx")})
 
 
 def parse(argv: list[str]) -> tuple[Path, Path]:
-    checkpoint = checkpoint_first(argv, USAGE)
-    if len(argv) != 2 or not argv[1].startswith("out="):
-        raise UserError(USAGE)
-    out = Path(argv[1].removeprefix("out="))
+    checkpoint, _, options = COMMAND.parse(argv)
+    out = Path(options["out"])
     if out.suffix != ".onnx":
         raise UserError(f"out={out}: name the file FILE.onnx")
     return checkpoint, out

@@ -13,8 +13,8 @@ from torchvision.utils import save_image
 
 from ganaug.models.checkpoints import load_gan
 from ganaug.utils import runtime
-from ganaug.utils.command_line import checkpoint_first, options_of
-from ganaug.utils.errors import UserError, exit_on_user_error
+from ganaug.utils.command_line import Command, Option
+from ganaug.utils.errors import exit_on_user_error
 from ganaug.utils.grids import save_grid
 
 
@@ -31,22 +31,16 @@ def generate(checkpoint: Path, n_per_class: int, out: Path, seed: int = 0) -> to
     return fakes
 
 
-USAGE = "usage: python -m ganaug.generate CHECKPOINT n_per_class=K out=DIR [seed=S]"
+COMMAND = Command("generate", "Sample a trained generator into PNGs: DIR/<class>/<index>.png and DIR/grid.png.", {
+    "n_per_class": Option("fakes per class", "10", minimum=1, value="K"),
+    "out": Option("the folder to write them to", required=True, value="DIR"),
+    "seed": Option("the sampling seed (the same seed, the same fakes)", "0", minimum=0, value="S"),
+})
 
 
 def parse(argv: list[str]) -> tuple[Path, int, Path, int]:
-    checkpoint = checkpoint_first(argv, USAGE)
-    options = options_of(argv[1:], USAGE)
-    unknown = set(options) - {"n_per_class", "out", "seed"}
-    if unknown or "out" not in options:
-        raise UserError(f"unknown option(s) {sorted(unknown)}; use n_per_class=K out=DIR [seed=S]" if unknown else "out=DIR is required")
-    try:
-        n, seed = int(options.get("n_per_class", 10)), int(options.get("seed", 0))
-    except ValueError:
-        raise UserError("n_per_class and seed must be integers")
-    if n < 1:
-        raise UserError(f"n_per_class={n} is not allowed: use an integer >= 1")
-    return checkpoint, n, Path(options["out"]), seed
+    checkpoint, _, options = COMMAND.parse(argv)
+    return checkpoint, options["n_per_class"], Path(options["out"]), options["seed"]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -25,33 +25,23 @@ from ganaug.inference import outputs
 from ganaug.inference.inputs import Item, folder_items, sheet_items
 from ganaug.inference.predictor import Predictor
 from ganaug.utils import runtime
-from ganaug.utils.command_line import checkpoint_first, option
+from ganaug.utils.command_line import Command, Option
 from ganaug.utils.errors import UserError, exit_on_user_error
 
-OPTIONS = ("out", "sheet", "rows", "cols")
 PARALLEL_FROM = 64  # images from which they are prepared in worker processes, one per core
-USAGE = "usage: python -m ganaug.predict CHECKPOINT INPUT... [sheet=PHOTO rows=R cols=C] [out=DIR]"
+COMMAND = Command("predict", "Read image files, folders of them and sheets of digits with a trained classifier.", {
+    "out": Option("the folder for predictions.csv and the pictures", "outputs/predict/<time>", value="DIR"),
+    "sheet": Option("a photographed or scanned sheet of digits to read cell by cell", value="PHOTO"),
+    "rows": Option("the sheet's rows (or in PHOTO.yaml)", minimum=1, value="N"),
+    "cols": Option("the sheet's columns (or in PHOTO.yaml)", minimum=1, value="N"),
+}, inputs="INPUT...")
 
 
 def parse(argv: list[str]) -> tuple[Path, list[Path], dict]:
     """The checkpoint, the input paths and the options (`key=value`) of the command line."""
-    checkpoint = checkpoint_first(argv, USAGE)
-    paths, options = [], {}
-    for arg in argv[1:]:
-        if (found := option(arg)) is not None:
-            key, value = found
-            if key not in OPTIONS:
-                raise UserError(f"{key}= is not an option; use {', '.join(k + '=' for k in OPTIONS)} ({USAGE})")
-            options[key] = value
-        else:
-            paths.append(Path(arg))
-    for key in ("rows", "cols"):
-        if key in options:
-            if not options[key].isdigit() or int(options[key]) < 1:
-                raise UserError(f"{key}={options[key]}: use a whole number >= 1")
-            options[key] = int(options[key])
-    if not paths and "sheet" not in options:
-        raise UserError(f"no images given; {USAGE}")
+    checkpoint, paths, options = COMMAND.parse(argv)
+    if not paths and options["sheet"] is None:
+        raise UserError(f"no images given; {COMMAND.usage}")
     return checkpoint, paths, options
 
 
@@ -62,7 +52,7 @@ def collect(predictor: Predictor, paths: list[Path], options: dict) -> tuple[lis
         if not path.exists():
             raise UserError(f"no such file or folder: {shown(path)}")
         items += folder_items(path, predictor.class_names) if path.is_dir() else [Item(shown(path), path)]
-    if "sheet" in options:
+    if options["sheet"] is not None:
         settings = sheet_settings({key: options.get(key) for key in ("sheet", "rows", "cols")}, required=("rows", "cols"))
         cells, bad = sheet_items(Path(options["sheet"]), settings["rows"], settings["cols"], predictor.preprocessing)
         items, skipped = items + cells, skipped + bad
@@ -103,7 +93,7 @@ def prepared(predictor: Predictor, items: list[Item]) -> tuple[list[Item], torch
 def predict(checkpoint: Path, paths: list[Path], options: dict) -> dict:
     """Read every input with the classifier in `checkpoint`, print and write the results; returns a summary."""
     predictor = Predictor.load(checkpoint)
-    out = Path(options.get("out") or f"outputs/predict/{time.strftime('%Y-%m-%d_%H-%M-%S')}")
+    out = Path(options["out"].replace("<time>", time.strftime("%Y-%m-%d_%H-%M-%S")))
     items, skipped = collect(predictor, paths, options)
     kept, digits, unreadable = prepared(predictor, items)
     skipped += unreadable

@@ -17,11 +17,11 @@ from omegaconf import DictConfig
 from ganaug.pipeline.overview import look_at_data
 from ganaug.data.sheets import cut
 from ganaug.utils import runtime
-from ganaug.utils.config import CONFIG_DIR, check_overrides
+from ganaug.utils.config import CONFIG_PATH, check_overrides
 from ganaug.utils.errors import exit_on_user_error
 
 
-@hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="prepare")
+@hydra.main(version_base="1.3", config_path=CONFIG_PATH, config_name="prepare")
 def main(cfg: DictConfig) -> None:
     if cfg.sheet:
         cut(cfg)

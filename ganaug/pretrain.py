@@ -21,7 +21,7 @@ from ganaug.models.digit_features import DigitFeatures
 from ganaug.pipeline import starting_points
 from ganaug.pipeline.starting_points import CLASSIFIER_KEYS, GAN_KEYS, SOURCES
 from ganaug.utils import runtime
-from ganaug.utils.config import CONFIG_DIR, check_overrides, validate
+from ganaug.utils.config import CONFIG_PATH, check_overrides, validate
 from ganaug.utils.errors import exit_on_user_error
 from ganaug.utils.files import atomic_write
 from ganaug.utils.trainers import thread_count
@@ -49,7 +49,7 @@ def ship(cfg: DictConfig, what: str, state: dict, measures: dict, command: str) 
     print(f"shipped {path}")
 
 
-@hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="train")
+@hydra.main(version_base="1.3", config_path=CONFIG_PATH, config_name="train")
 def main(cfg: DictConfig) -> None:
     runtime.setup(thread_count(cfg.threads, HydraConfig.get().launcher))
     with exit_on_user_error("ganaug.pretrain"):

@@ -12,7 +12,7 @@ from omegaconf import DictConfig
 
 from ganaug.pipeline.runner import run
 from ganaug.utils import results, runtime
-from ganaug.utils.config import CONFIG_DIR, check_overrides
+from ganaug.utils.config import CONFIG_PATH, check_overrides
 from ganaug.utils.errors import Diverged, exit_on_user_error
 from ganaug.utils.trainers import thread_count
 
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 runtime.setup()
 
 
-@hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="train")
+@hydra.main(version_base="1.3", config_path=CONFIG_PATH, config_name="train")
 def main(cfg: DictConfig) -> float:
     hydra_cfg = HydraConfig.get()
     runtime.setup(thread_count(cfg.threads, hydra_cfg.launcher))

@@ -91,7 +91,7 @@ def test_an_empty_drawing_gets_a_message_not_an_exception(checkpoint):
 @pytest.mark.parametrize("args, message", [
     (["missing.ckpt"], "no checkpoint at missing.ckpt"),
     (["CKPT", "port=99999"], "port=99999: use a number between 1 and 65535"),
-    (["CKPT", "colour=red"], "colour=red: not an option"),
+    (["CKPT", "colour=red"], "colour= is not an option of ganaug.demo; the options are port=, host=, collect="),
 ])
 def test_bad_arguments_end_with_one_line(checkpoint, capsys, args, message):
     with pytest.raises(SystemExit) as stopped:

@@ -79,7 +79,8 @@ def test_a_sheet_is_read_cell_by_cell(trained, capsys, tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["missing.ckpt", "x.png"], "no checkpoint at missing.ckpt; pass a run's checkpoints/classifier.ckpt"),
     (["CKPT", "nowhere/"], "no such file or folder: nowhere"),
-    (["CKPT", "exported", "colour=red"], "colour= is not an option; use out=, sheet=, rows=, cols="),
+    (["CKPT", "exported", "speed=fast"], "speed= is not an option of ganaug.predict; the options are out=, sheet=, rows=, cols="),
+    (["CKPT", "exported", "row=2"], "row= is not an option of ganaug.predict; did you mean rows=?"),
     (["CKPT", "exported", "rows=two"], "rows=two: use a whole number >= 1"),
     (["CKPT"], "no images given"),
     (["GAN", "exported"], "cannot read"),
@@ -120,7 +121,7 @@ def test_the_onnx_export_gives_the_models_probabilities_without_torch(trained, t
 
 
 @pytest.mark.parametrize("args, message", [
-    (["CKPT"], "usage: python -m ganaug.export CHECKPOINT out=FILE.onnx"),
+    (["CKPT"], "out= is required; usage: python -m ganaug.export CHECKPOINT out=FILE.onnx"),
     (["CKPT", "out=model.pt"], "out=model.pt: name the file FILE.onnx"),
     (["missing.ckpt", "out=m.onnx"], "no checkpoint at missing.ckpt"),
 ])

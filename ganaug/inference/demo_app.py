@@ -81,6 +81,14 @@ class Demo:
         return None, f"Saved {path}.\n\n" + self.prompt()
 
 
+def launch_options() -> dict:
+    """The keywords of `Blocks.launch` that leave the API link off the page: Gradio 5 takes `show_api=False`,
+    Gradio 6 dropped it for `footer_links`, the footer's links to keep."""
+    if int(gr.__version__.split(".")[0]) < 6:
+        return {"show_api": False}
+    return {"footer_links": ["gradio", "settings"]}
+
+
 def build(demo: Demo) -> gr.Blocks:
     """The page: a Read tab, and with a collect folder a Collect tab."""
     with gr.Blocks(title="ganaug") as page:

@@ -3,15 +3,20 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, Callable
 
 from hydra import compose, initialize_config_dir
+from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import DictConfig, OmegaConf
 
 from ganaug.utils.errors import UserError
 
-CONFIG_DIR = str(Path(__file__).resolve().parents[2] / "conf")  # conf/ beside the package (editable install)
+CONFIG_PACKAGE = "ganaug.conf"  # the configs ship inside the package; the repository's conf/ links to them
+CONFIG_PATH = f"pkg://{CONFIG_PACKAGE}"  # where the commands' @hydra.main finds them, however ganaug was installed
+CONFIG_DIR = str(files(CONFIG_PACKAGE))  # the same folder, for reading its files and for compose in tests
+USER_DIR_FLAGS = ("--config-dir", "-cd")  # Hydra's flag adding a user's folder of configs to the search path
 
 
 def plain(config: Any) -> Any:
@@ -150,28 +155,54 @@ def keys_of(node: Any, prefix: str = "") -> list[str]:
     return keys
 
 
-def groups() -> set[str]:
-    """The config groups under conf/ (`data`, `experiment`, `hydra/launcher`, ...)."""
-    root = Path(CONFIG_DIR)
-    return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_dir()}
+def user_config_dirs(argv: Sequence[str]) -> tuple[list[str], list[Path]]:
+    """The command line without Hydra's `--config-dir DIR` (`-cd DIR`), and the folders of a user's own configs that
+    it adds to the search path: those flags' and the `file://` entries of a `hydra.searchpath=[...]` override."""
+    rest, dirs, args = [], [], iter(argv)
+    for arg in args:
+        flag, has_value, value = arg.partition("=")
+        if flag in USER_DIR_FLAGS:
+            dirs.append(Path(value if has_value else next(args, "")))
+            continue
+        rest.append(arg)
+        if flag == "hydra.searchpath":
+            try:
+                entries = OverridesParser.create().parse_overrides([arg])[0].value()
+            except Exception:  # Hydra's own message for a malformed list
+                continue
+            dirs += [Path(entry.removeprefix("file://")) for entry in entries if str(entry).startswith("file://")]
+    for folder in dirs:
+        if not folder.is_dir():
+            raise UserError(f"{folder}: no such folder of configs; give --config-dir a folder holding e.g. "
+                            "experiment/NAME.yaml")
+    return rest, [folder.resolve() for folder in dirs]
+
+
+def groups(dirs: Sequence[Path] = ()) -> set[str]:
+    """The config groups under conf/ and the user's config folders (`data`, `experiment`, `hydra/launcher`, ...)."""
+    return {str(path.relative_to(root)) for root in (Path(CONFIG_DIR), *dirs) for path in root.rglob("*") if path.is_dir()}
 
 
 def check_overrides(overrides: Sequence[str], config_name: str) -> None:
     """Raise UserError for an override whose key the config does not have, naming the closest key that exists.
 
-    Composes the config with the command line's group choices (the first of a swept list) and looks up every
-    `KEY=VALUE`; Hydra's own message for a typo is several lines and suggests `+KEY`, which is the wrong fix.
+    Composes the config with the command line's group choices (the first of a swept list) and its user config
+    folders, and looks up every `KEY=VALUE`; Hydra's own message for a typo is several lines and suggests `+KEY`,
+    which is the wrong fix.
     """
-    check_group_keys(overrides, config_name)
+    overrides, dirs = user_config_dirs(overrides)
+    check_group_keys(overrides, config_name, dirs)
     choices, assignments = [], []
     for arg in overrides:
         key, is_assignment, value = arg.partition("=")
         if not is_assignment or key.startswith(("+", "~", "hydra")):
             continue
-        if key in groups():
+        if key in groups(dirs):
             choices.append(f"{key}={value.split(',')[0]}")
         else:
             assignments.append(key)
+    if dirs:
+        choices.append(f"hydra.searchpath=[{','.join(f'file://{folder}' for folder in dirs)}]")
     try:
         with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
             cfg = compose(config_name, overrides=choices)
@@ -185,13 +216,16 @@ def check_overrides(overrides: Sequence[str], config_name: str) -> None:
             raise UserError(f"{key} is not a setting; {hint}")
 
 
-def check_group_keys(overrides: Sequence[str], config_name: str, group: str = "data") -> None:
+def check_group_keys(overrides: Sequence[str], config_name: str, dirs: Sequence[Path] = (), group: str = "data") -> None:
     """Raise UserError for an override `GROUP.KEY=...` whose KEY only other options of GROUP have.
 
     `data.root=DIR` without `data=folder` is the common case; Hydra's own message for it suggests
-    `+data.root=DIR`, which is the wrong fix. Reads the command line and conf/, before Hydra composes anything.
+    `+data.root=DIR`, which is the wrong fix. Reads the command line, conf/ and the user's config folders `dirs`
+    (where a name is in both, the package's wins, as in Hydra's search path), before Hydra composes anything.
     """
-    options = {path.stem: OmegaConf.load(path) for path in sorted((Path(CONFIG_DIR) / group).glob("*.yaml"))}
+    options = {}
+    for root in (*reversed(dirs), Path(CONFIG_DIR)):
+        options |= {path.stem: OmegaConf.load(path) for path in sorted((root / group).glob("*.yaml"))}
     defaults = OmegaConf.load(Path(CONFIG_DIR) / f"{config_name}.yaml").defaults
     chosen = next(entry[group] for entry in defaults if isinstance(entry, DictConfig) and group in entry)
     for arg in overrides:
