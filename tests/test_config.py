@@ -133,7 +133,8 @@ def test_an_unknown_key_names_the_closest_one(overrides, suggestion):
 @pytest.mark.parametrize(
     "overrides",
     [["augment.ratio=1", "experiment=classic", "augment.elastic=true"], ["data=folder", "data.root=x"],
-     ["+extra.key=1", "hydra.sweep.dir=x", "hydra/launcher=parallel"], ["debug=fast", "gan.steps=3"]],
+     ["+extra.key=1", "hydra.sweep.dir=x", "hydra/launcher=parallel"], ["debug=fast", "gan.steps=3"],
+     ["data.batch_size=8"], ["logger=[tensorboard,csv]", "seed=1"], ["logger=csv,mlflow", "seed=1"]],
 )
 def test_known_keys_pass(overrides):
     check_overrides(overrides, "train")

@@ -2,7 +2,10 @@
 its functions through gradio_client, and a real browser drawing on the canvas."""
 import shutil
 import socket
+import subprocess
+import sys
 import time
+import urllib.request
 
 import numpy as np
 import pytest
@@ -18,7 +21,7 @@ gr = pytest.importorskip("gradio", reason="the demo extra (pip install 'ganaug[d
 from gradio_client import Client, handle_file  # noqa: E402
 
 from ganaug.demo import main  # noqa: E402
-from ganaug.inference.demo_app import Demo, build  # noqa: E402
+from ganaug.inference.demo_app import Demo, build, launch_options  # noqa: E402
 from ganaug.inference.predictor import Predictor  # noqa: E402
 
 
@@ -79,6 +82,38 @@ def test_collect_saves_each_drawing_under_the_class_asked_for(served, tmp_path):
     _, told = client.predict({"background": None, "layers": [], "composite": handle_file(picture)}, api_name="/save")
     assert (collect / "0" / "0.png").is_file() and "Draw a **1**" in told
     assert "data=folder data.root=" in told
+
+
+def test_the_demo_command_starts_answers_on_localhost_and_reads_a_digit(checkpoint, tmp_path):
+    """`python -m ganaug.demo CKPT port=P`, in its own process as a user starts it, with the Gradio installed."""
+    port = free_port()
+    page = subprocess.Popen([sys.executable, "-m", "ganaug.demo", str(checkpoint), f"port={port}"], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=2).close()
+                break
+            except OSError:
+                assert page.poll() is None, page.communicate()[1][-2000:]
+                assert time.monotonic() < deadline, "the page did not answer within 120 s"
+                time.sleep(0.5)
+        dm = BuiltinDigits(n_per_class=1, test_per_class=1)
+        dm.setup()
+        _, probabilities, _ = Client(url, verbose=False).predict(
+            handle_file(drawn(dm.test_x[3], tmp_path / "digit.png")), api_name="/read_image")
+        assert probabilities["label"] == str(dm.test_y[3].item())
+    finally:
+        page.terminate()
+        out, err = page.communicate(timeout=30)
+    assert f"open http://127.0.0.1:{port}" in out and "warning" not in err
+
+
+def test_the_launch_options_are_ones_the_installed_gradio_takes():
+    accepted = __import__("inspect").signature(gr.Blocks.launch).parameters
+    assert set(launch_options()) <= set(accepted) and "share" in accepted
 
 
 def test_an_empty_drawing_gets_a_message_not_an_exception(checkpoint):

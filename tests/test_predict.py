@@ -79,7 +79,7 @@ def test_a_sheet_is_read_cell_by_cell(trained, capsys, tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["missing.ckpt", "x.png"], "no checkpoint at missing.ckpt; pass a run's checkpoints/classifier.ckpt"),
     (["CKPT", "nowhere/"], "no such file or folder: nowhere"),
-    (["CKPT", "exported", "speed=fast"], "speed= is not an option of ganaug.predict; the options are out=, sheet=, rows=, cols="),
+    (["CKPT", "exported", "batch=64"], "batch= is not an option of ganaug.predict; the options are out=, sheet=, rows=, cols="),
     (["CKPT", "exported", "row=2"], "row= is not an option of ganaug.predict; did you mean rows=?"),
     (["CKPT", "exported", "rows=two"], "rows=two: use a whole number >= 1"),
     (["CKPT"], "no images given"),

@@ -9,6 +9,7 @@ from omegaconf import DictConfig
 
 from ganaug.data.datamodule import DigitsDataModule, Fakes
 from ganaug.pipeline.fitting import augmentation, build_classifier
+from ganaug.utils.loggers import log_hyperparams
 from ganaug.utils.trainers import checkpointing, make_trainer
 
 HPARAM_METRICS = ("test_acc", "train_acc", "fid", "kid", "cas", "label_fidelity", "diversity_min", "near_copy_rate",
@@ -21,7 +22,7 @@ def train_classifier(cfg: DictConfig, dm: DigitsDataModule, fakes: Fakes | None,
     """Train the run's classifier on `dm`'s training images and `fakes` (resuming from its checkpoint), starting
     from `init_state` when given, then test it; its results for metrics.json.
 
-    TensorBoard's hparams view gets the run's `facts` (`describe_run`), its accuracies and those of `measures` (the
+    Every logger gets the run's `facts` (`describe_run`), its accuracies and those of `measures` (the
     generator stage's results) that HPARAM_METRICS names.
     """
     # the classifier starts from the same state whether a generator was trained, loaded from the cache or absent
@@ -38,9 +39,9 @@ def train_classifier(cfg: DictConfig, dm: DigitsDataModule, fakes: Fakes | None,
     trainer.validate(classifier, dataloaders=dm.val_dataloader(), verbose=False)
     final = {k.split("/")[-1]: v.item() for k, v in trainer.callback_metrics.items() if k.startswith("classifier/")}
     scores = {**measures, "test_acc": final["test_acc"], "train_acc": final["train_acc"]}
-    trainer.logger.log_hyperparams(
-        {key: "none" if facts[key] is None else facts[key] for key in HPARAM_FACTS},
-        {f"hparams/{k}": scores[k] for k in HPARAM_METRICS if scores.get(k) is not None},
+    log_hyperparams(
+        trainer.loggers, {key: "none" if facts[key] is None else facts[key] for key in HPARAM_FACTS},
+        {f"hparams/{k}": scores[k] for k in HPARAM_METRICS if scores.get(k) is not None}, trainer.global_step,
     )
     return {"test_acc": final["test_acc"], "train_acc": final["train_acc"], "curve": classifier.history,
             "confusion": classifier.confusion}

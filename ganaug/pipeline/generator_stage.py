@@ -170,9 +170,9 @@ def gan_measures(cfg: DictConfig, gan: GAN, fakes: torch.Tensor, labels: torch.T
     return quality
 
 
-def run_generator_stage(cfg: DictConfig, dm: DigitsDataModule, output_dir: Path, board: SummaryWriter,
+def run_generator_stage(cfg: DictConfig, dm: DigitsDataModule, output_dir: Path, board: SummaryWriter | None,
                         timer: PhaseTimer, starts: StartingStates) -> GeneratorOutput:
-    """Train or load the GAN, draw and label its fakes, save its grids and measure them."""
+    """Train or load the GAN, draw and label its fakes, save its grids (also to `board`, if any) and measure them."""
     with timer("gan"):
         gan, entry, cached = fit_or_load_gan(cfg, dm, output_dir, starts.gan)
     with timer("sampling"):
@@ -183,7 +183,8 @@ def run_generator_stage(cfg: DictConfig, dm: DigitsDataModule, output_dir: Path,
     grid_labels = torch.arange(dm.num_classes).repeat_interleave(10)
     save_grid(output_dir / "samples.png", gan.sample(grid_labels, seed=cfg.seed + 1), grid_labels, dm.class_names)
     pairs = save_grid(output_dir / "nearest.png", *nearest_pairs(images, labels, dm.train_x, dm.train_y), dm.class_names)
-    board.add_image("gan/nearest_real", pairs)
+    if board is not None:
+        board.add_image("gan/nearest_real", pairs)
     collapsed = quality["diversity_min"] < cfg.gan.collapse_below
     if collapsed:
         log.warning("GAN collapsed: diversity ratio %.2f < gan.collapse_below=%s", quality["diversity_min"], cfg.gan.collapse_below)

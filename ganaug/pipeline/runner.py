@@ -9,7 +9,6 @@ from pathlib import Path
 import pytorch_lightning as pl
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
-from pytorch_lightning.loggers import TensorBoardLogger
 
 from ganaug.data.datamodule import DigitsDataModule
 from ganaug.models.gan import GAN
@@ -19,6 +18,7 @@ from ganaug.pipeline.generator_stage import run_generator_stage
 from ganaug.utils import results
 from ganaug.utils.config import validate
 from ganaug.utils.grids import save_grid
+from ganaug.utils.loggers import run_board
 from ganaug.utils.progress import duration
 from ganaug.utils.trainers import PhaseTimer
 
@@ -66,10 +66,13 @@ def run(cfg: DictConfig, output_dir: Path) -> dict:
         dm = load_data(cfg)
     with timer("pretrained") if cfg.pretrain.source is not None else contextlib.nullcontext():  # a phase only when used
         starts = starting_points.starting_states(cfg, with_gan=cfg.augment.gan)
-    board = TensorBoardLogger(save_dir=str(output_dir), name="tb", version="run").experiment  # run-level images
-    board.add_image("data/train_images", save_grid(output_dir / "real.png", dm.train_x, dm.train_y, dm.class_names))
+    board = run_board(cfg, output_dir)
+    real = save_grid(output_dir / "real.png", dm.train_x, dm.train_y, dm.class_names)
+    if board is not None:
+        board.add_image("data/train_images", real)
     generated = run_generator_stage(cfg, dm, output_dir, board, timer, starts) if cfg.augment.gan else None
-    board.close()
+    if board is not None:
+        board.close()
     facts = describe_run(cfg, dm, generated.generator if generated else None)
     measures = generated.measures if generated else {}
     with timer("classifier"):

@@ -67,7 +67,8 @@ class Command:
                 raise UserError(f"{arg}: not an option; {self.usage}")
             elif found[0] not in self.options:
                 close = difflib.get_close_matches(found[0], list(self.options), n=1, cutoff=0.5)
-                hint = f"did you mean {close[0]}=?" if close else f"the options are {', '.join(k + '=' for k in self.options) or 'none'}"
+                hint = (f"did you mean {close[0]}=?" if close else f"the options are {', '.join(k + '=' for k in self.options)}"
+                        if self.options else f"it takes none; {self.usage}")
                 raise UserError(f"{found[0]}= is not an option of ganaug.{self.name}; {hint}")
             else:
                 options[found[0]] = found[1]

@@ -198,7 +198,7 @@ def check_overrides(overrides: Sequence[str], config_name: str) -> None:
         if not is_assignment or key.startswith(("+", "~", "hydra")):
             continue
         if key in groups(dirs):
-            choices.append(f"{key}={value.split(',')[0]}")
+            choices.append(f"{key}={value if value.startswith('[') else value.split(',')[0]}")  # a list, or a sweep's first
         else:
             assignments.append(key)
     if dirs:
@@ -233,7 +233,8 @@ def check_group_keys(overrides: Sequence[str], config_name: str, dirs: Sequence[
             chosen = arg.partition("=")[2]
 
     def has(option: str, key: str) -> bool:
-        return option in options and OmegaConf.select(options[option], key, default=_ABSENT) is not _ABSENT
+        return option in options and OmegaConf.select(  # a value interpolating other groups cannot resolve here
+            options[option], key, default=_ABSENT, throw_on_resolution_failure=False) is not _ABSENT
 
     for arg in overrides:
         key, is_assignment, _ = arg.partition("=")

@@ -11,7 +11,10 @@ from omegaconf import OmegaConf
 
 def setup(threads: int | None = None) -> None:
     """Set up this process for ganaug's commands (safe to call again, e.g. once the thread count is known)."""
-    logging.getLogger("pytorch_lightning").setLevel(logging.WARNING)
+    logging.getLogger("pytorch_lightning").setLevel(logging.WARNING)  # its tips (litlogger, litmodels) among others
+    logging.getLogger("mlflow").setLevel(logging.WARNING)  # logger=mlflow: the database set-up, step by step
+    logging.getLogger("pytorch_lightning.loggers.mlflow").setLevel(logging.ERROR)  # "Experiment ... Creating it."
+    warnings.filterwarnings("ignore", ".*`validation_step` but have no `val_dataloader`.*")  # the label check's folds
     warnings.filterwarnings("ignore", ".*smaller than the logging interval.*")  # ten batches of 32 per epoch
     warnings.filterwarnings("ignore", ".*isinstance.treespec, LeafSpec.*")  # Lightning's own use of torch's pytree
     # The GAN's checkpoints hold the state after each D/G iteration, which is what a resumed run needs.

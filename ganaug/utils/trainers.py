@@ -13,8 +13,8 @@ import torch
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 from pytorch_lightning.callbacks import Callback, ModelCheckpoint
-from pytorch_lightning.loggers import TensorBoardLogger
 
+from ganaug.utils.loggers import phase_loggers
 from ganaug.utils.progress import progress_callbacks
 
 log = logging.getLogger(__name__)
@@ -32,10 +32,9 @@ class PhaseTimer(dict):
 
 def make_trainer(cfg: DictConfig, output_dir: Path, phase: str, callbacks: list[Callback] = (), unit: str = "epochs",
                  steps_per_unit: int = 1, **kwargs) -> pl.Trainer:
-    """A Trainer from `cfg.trainer` logging to TensorBoard under `output_dir/tb/<phase>`, showing its progress."""
-    logger = TensorBoardLogger(save_dir=str(output_dir), name="tb", version=phase, default_hp_metric=False)
+    """A Trainer from `cfg.trainer` logging the phase to the run's loggers (`cfg.logger`), showing its progress."""
     progress, bar = progress_callbacks(phase, unit, steps_per_unit)
-    return instantiate(cfg.trainer)(logger=logger, callbacks=[*callbacks, *progress], enable_progress_bar=bar, **kwargs)
+    return instantiate(cfg.trainer)(logger=phase_loggers(cfg, output_dir, phase) or False, callbacks=[*callbacks, *progress], enable_progress_bar=bar, **kwargs)
 
 
 def checkpointing(output_dir: Path, phase: str, resume: bool, **every) -> tuple[ModelCheckpoint, str | None]:
