@@ -3,7 +3,7 @@
 The names a library user needs, importable from the top (each loaded on first use, so that `import ganaug` stays
 cheap for the commands that need none of them):
 
-    from ganaug import GAN, DAGAN, Diffusion, Classifier, load_gan, run
+    from ganaug import GAN, DAGAN, Diffusion, Classifier, load_gan, load_classifier, register, Generator, run
 """
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ _PUBLIC = {
     "Diffusion": "ganaug.models.diffusion",
     "Classifier": "ganaug.models.classifier",
     "load_gan": "ganaug.models.checkpoints",
+    "load_classifier": "ganaug.models.checkpoints",
+    "register": "ganaug.models.registry",
+    "Generator": "ganaug.models.generator",
     "DigitFeatures": "ganaug.models.digit_features",
     "DigitsDataModule": "ganaug.data.datamodule",
     "BuiltinDigits": "ganaug.data.mnist",

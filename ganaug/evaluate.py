@@ -12,11 +12,12 @@ import sys
 from pathlib import Path
 
 from ganaug.models.checkpoints import load_gan
+from ganaug.models.registry import NotAPart, check_run_config
 from ganaug.pipeline.generator_stage import gan_measures, make_fakes
 from ganaug.pipeline.runner import load_data
 from ganaug.utils import results, runtime
 from ganaug.utils.command_line import Command
-from ganaug.utils.errors import exit_on_user_error
+from ganaug.utils.errors import UserError, exit_on_user_error
 from ganaug.utils.files import write_json
 
 
@@ -28,6 +29,10 @@ def evaluate(checkpoint: Path) -> dict:
     gan = load_gan(checkpoint)
     run_dir = checkpoint.resolve().parent.parent
     cfg = results.config_of_run(run_dir)
+    try:
+        check_run_config(cfg)
+    except NotAPart as error:
+        raise UserError(f"{run_dir / results.FILENAME} {error}; refusing to use it") from None
     dm = load_data(cfg)
     fakes, labels = make_fakes(cfg, gan, dm, run_dir)
     measures = gan_measures(cfg, gan, fakes, labels, dm, run_dir)

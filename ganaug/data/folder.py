@@ -14,6 +14,7 @@ import torch
 
 from ganaug.data.datamodule import DigitsDataModule, Split, shuffled_classes
 from ganaug.data.preprocessing import NotADigit, prepare_file
+from ganaug.models.registry import register
 from ganaug.utils.errors import UserError
 from ganaug.utils.files import atomic_write, load_entry
 
@@ -83,6 +84,7 @@ def fingerprint(files: dict[str, dict[str, list[Path]]], options: tuple) -> str:
 CACHE_FORMAT = 2  # raise when what a preprocessed-image cache entry holds changes (2: the files' names)
 
 
+@register("folder_digits")
 class FolderDigits(DigitsDataModule):
     """Digits from a folder of the user's images, each turned into an MNIST-like 28×28 digit (`ganaug.data.preprocessing`)."""
 

@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from ganaug.data.datamodule import DigitsDataModule, Split
+from ganaug.models.registry import register
 from ganaug.utils.errors import UserError
 
 BUILTIN_DIR = Path(str(resources.files("ganaug") / "assets" / "mnist"))
@@ -44,6 +45,7 @@ def builtin_split(labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 
+@register("builtin_digits")
 class BuiltinDigits(DigitsDataModule):
     """The MNIST test set shipped in the package: 5,000 pool digits and 5,000 held-out digits."""
 
@@ -55,6 +57,7 @@ class BuiltinDigits(DigitsDataModule):
         return Split(images[pool], labels[pool], images[test], labels[test], DIGITS)
 
 
+@register("mnist_digits")
 class MNISTDigits(DigitsDataModule):
     """torchvision's MNIST under `root`: the 60,000 training digits are the pool, the 10,000 test digits held out."""
 

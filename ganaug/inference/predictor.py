@@ -7,9 +7,9 @@ from pathlib import Path
 import torch
 
 from ganaug.data.preprocessing import prepare_file
+from ganaug.models.checkpoints import load_classifier
 from ganaug.models.classifier import Classifier
 from ganaug.models.networks import logits_in_batches
-from ganaug.utils.errors import UserError
 
 
 class Predictor:
@@ -23,16 +23,7 @@ class Predictor:
     @classmethod
     def load(cls, checkpoint: Path) -> "Predictor":
         """The classifier saved in `checkpoint` (a run's checkpoints/classifier.ckpt, copied anywhere)."""
-        if not checkpoint.is_file():
-            raise UserError(f"no checkpoint at {checkpoint}; pass a run's checkpoints/classifier.ckpt")
-        try:
-            saved = torch.load(checkpoint, map_location="cpu", weights_only=True)
-            if "net" not in saved.get("hyper_parameters", {}):
-                raise ValueError("not a classifier")
-            return cls(Classifier.load_from_checkpoint(checkpoint, map_location="cpu"))
-        except Exception as error:  # a GAN's checkpoint, another file, a damaged one
-            raise UserError(f"cannot read {checkpoint} as a classifier checkpoint ({type(error).__name__}: {error}); "
-                            f"pass a run's checkpoints/classifier.ckpt") from None
+        return cls(load_classifier(checkpoint))
 
     def prepare(self, path: Path) -> torch.Tensor:
         """The (1, 28, 28) float digit in [0, 1] the classifier reads from an image file (raises NotADigit)."""

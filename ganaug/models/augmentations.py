@@ -12,6 +12,8 @@ import torch.nn.functional as F
 from torch import nn
 from torchvision.transforms.v2.functional import gaussian_blur
 
+from ganaug.models.registry import register
+
 
 def translate(x: torch.Tensor, ratio: float = 0.125, fill: float = -1.0) -> torch.Tensor:
     """Shift each image by a random whole number of pixels, up to `ratio` of its size, filling with `fill`."""
@@ -38,6 +40,7 @@ def cutout(x: torch.Tensor, ratio: float = 0.5, fill: float = -1.0) -> torch.Ten
     return x.masked_fill(mask[:, None], fill)
 
 
+@register("diffaugment")
 class DiffAugment(nn.Module):
     """Differentiable augmentation (Zhao et al. 2020) applied to real and fake images before the discriminator."""
 
@@ -57,6 +60,7 @@ class DiffAugment(nn.Module):
         return x
 
 
+@register("random_affine")
 class RandomAffine(nn.Module):
     """Classic augmentation: a random rotation, translation, scale and shear per image, active in training only."""
 
@@ -105,6 +109,7 @@ def displace(x: torch.Tensor, field: torch.Tensor, padding: str = "zeros") -> to
     return F.grid_sample(x, identity + field.permute(0, 2, 3, 1) * scale, padding_mode=padding, align_corners=False)
 
 
+@register("elastic_distortion")
 class ElasticDistortion(nn.Module):
     """Elastic distortion (Simard et al. 2003), per image: a random displacement field in [-1, 1] pixels,
     smoothed by a Gaussian of `sigma` pixels and scaled by `alpha`; active in training only."""
@@ -122,6 +127,7 @@ class ElasticDistortion(nn.Module):
         return displace(x, gaussian_blur(field, [kernel, kernel], [self.sigma, self.sigma]) * self.alpha)
 
 
+@register("cutout")
 class Cutout(nn.Module):
     """Blank one random square of side `ratio` × size in each image (value 0: no ink); active in training only."""
 

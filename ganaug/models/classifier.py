@@ -5,16 +5,16 @@ import matplotlib.pyplot as plt
 import pytorch_lightning as pl
 import torch
 import torch.nn.functional as F
-from hydra.utils import instantiate
 from torch import nn
 from torchmetrics import MeanMetric
 from torchmetrics.classification import MulticlassAccuracy, MulticlassConfusionMatrix
 
+from ganaug.models.registry import build, register, spec
 from ganaug.utils.config import plain
 from ganaug.utils.errors import ensure_finite
-from ganaug.utils.renames import upgrade
 
 
+@register("classifier")
 class Classifier(pl.LightningModule):
     """Trains `net` (a network config: `_target_` and arguments) with SGD, each training batch passed through the
     `augmentation` transforms (configs too, applied in order); the configs and `class_names` are its
@@ -56,19 +56,20 @@ class Classifier(pl.LightningModule):
         preprocessing: dict | None = None,
     ) -> None:
         super().__init__()
-        net, augmentation, strong_augmentation = (upgrade(plain(config)) or [] for config in
-                                                  (net, augmentation, strong_augmentation))
+        net = spec(net)  # registered parts only, whatever the configs or a checkpoint name
+        augmentation, strong_augmentation = ([spec(t) for t in plain(transforms) or []]
+                                             for transforms in (augmentation, strong_augmentation))
         class_names = self.class_names = plain(class_names) or [str(c) for c in range(num_classes)]
         num_classes = len(class_names)
         preprocessing = plain(preprocessing) or {"invert": "auto", "keep_28x28": True}
         self.save_hyperparameters()  # configs, not modules: `Classifier.load_from_checkpoint(path)` rebuilds it
-        net = instantiate(net, num_classes=num_classes)
+        net = build(net, num_classes=num_classes)
         self.net = net.to(memory_format=torch.channels_last) if channels_last else net
         for layer in self.net.modules():  # keep the convolutions as they start (pretrained), train the rest
             if freeze_features and isinstance(layer, nn.Conv2d):
                 layer.requires_grad_(False)
-        self.augmentation = nn.Sequential(*(instantiate(transform) for transform in augmentation))
-        self.strong_augmentation = nn.Sequential(*(instantiate(transform) for transform in strong_augmentation))
+        self.augmentation = nn.Sequential(*(build(transform) for transform in augmentation))
+        self.strong_augmentation = nn.Sequential(*(build(transform) for transform in strong_augmentation))
         self.train_loss = MeanMetric()
         self.pass_rate = MeanMetric()
         self.train_acc = MulticlassAccuracy(num_classes, average="micro")

@@ -3,14 +3,15 @@ it, trained against a discriminator that judges pairs of digits."""
 from __future__ import annotations
 
 import torch
-from hydra.utils import instantiate
 from torch import nn
 
 from ganaug.models.gan import GAN
+from ganaug.models.registry import build, register
 from ganaug.models.sources import SourceImages
 from ganaug.utils.errors import UserError
 
 
+@register("dagan")
 class DAGAN(SourceImages, GAN):
     """The GAN's training loop with images, not labels, as the condition.
 
@@ -22,7 +23,7 @@ class DAGAN(SourceImages, GAN):
 
     def build_network(self, config: dict, num_classes: int) -> nn.Module:
         """A network from its config: DAGAN's networks take images, not labels, so they need no class count."""
-        return instantiate(config)
+        return build(config)
 
     def set_real_images(self, x: torch.Tensor, y: torch.Tensor) -> None:
         """Keep the training images (in [0, 1]) as the sources of pairs and samples."""

@@ -6,11 +6,11 @@ import importlib
 import pytorch_lightning as pl
 import torch
 import torch.nn.functional as F
-from hydra.utils import instantiate
 from torch import nn
 from torchmetrics import MeanMetric
 
-from ganaug.models.averaging import AveragedSampler
+from ganaug.models.generator import Generator
+from ganaug.models.registry import build, register, spec
 from ganaug.models.sources import SourceImages
 from ganaug.utils.config import plain
 from ganaug.utils.errors import UserError, ensure_finite
@@ -24,7 +24,14 @@ def diffusers():
         raise UserError("gan=diffusion needs the diffusers package: pip install 'ganaug[diffusion]'") from None
 
 
-class Diffusion(AveragedSampler, SourceImages, pl.LightningModule):
+@register("unet2d", "diffusers.UNet2DModel")
+def unet2d(**arguments) -> nn.Module:
+    """diffusers' UNet2DModel, the diffusion generator's network."""
+    return diffusers().UNet2DModel(**arguments)
+
+
+@register("diffusion")
+class Diffusion(SourceImages, Generator, pl.LightningModule):
     """DDPM training (predict the noise added at a random step) and DDIM sampling with classifier-free guidance.
 
     `unet` is the config of a `diffusers.UNet2DModel` (kept in the checkpoint's hyperparameters with `class_names`,
@@ -56,7 +63,7 @@ class Diffusion(AveragedSampler, SourceImages, pl.LightningModule):
         ema_decay: float | None = 0.995,
     ) -> None:
         super().__init__()
-        unet, class_names = plain(unet), plain(class_names) or [str(c) for c in range(10)]
+        unet, class_names = spec(unet), plain(class_names) or [str(c) for c in range(10)]  # registered parts only
         self.save_hyperparameters(dict(
             unet=unet, class_names=class_names, lr=lr, train_timesteps=train_timesteps, beta_schedule=beta_schedule,
             sampling_steps=sampling_steps, guidance=guidance, label_dropout=label_dropout, strength=strength,
@@ -64,7 +71,7 @@ class Diffusion(AveragedSampler, SourceImages, pl.LightningModule):
         ))
         library = diffusers()
         self.class_names = class_names
-        self.unet: nn.Module = instantiate(unet, num_class_embeds=len(class_names) + 1, _convert_="all")
+        self.unet: nn.Module = build(unet, num_class_embeds=len(class_names) + 1)
         self.unet_ema = self.average_of(self.unet, ema_decay)
         self.noise_schedule = library.DDPMScheduler(num_train_timesteps=train_timesteps, beta_schedule=beta_schedule)
         self.sampling_schedule = library.DDIMScheduler.from_config(self.noise_schedule.config)

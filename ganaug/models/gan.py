@@ -4,18 +4,18 @@ from __future__ import annotations
 import pytorch_lightning as pl
 import torch
 import torch.nn.functional as F
-from hydra.utils import instantiate
 from torch import nn
 from torchmetrics import MeanMetric
 
 from ganaug.models.augmentations import DiffAugment
-from ganaug.models.averaging import AveragedSampler
+from ganaug.models.generator import Generator
+from ganaug.models.registry import build, register, spec
 from ganaug.utils.config import plain
 from ganaug.utils.errors import ensure_finite
-from ganaug.utils.renames import upgrade
 
 
-class GAN(AveragedSampler, pl.LightningModule):
+@register("dcgan")
+class GAN(Generator, pl.LightningModule):
     """Conditional GAN trained with manual optimisation, one D step then one G step per batch.
 
     `freeze_d_blocks` keeps D's first convolutions fixed (FreezeD, for adapting a pretrained GAN to new images).
@@ -45,7 +45,7 @@ class GAN(AveragedSampler, pl.LightningModule):
         super().__init__()
         self.automatic_optimization = False
         betas = tuple(float(b) for b in betas)  # a plain tuple, not a config list, so checkpoints load with weights_only
-        generator, discriminator = upgrade(plain(generator)), upgrade(plain(discriminator))
+        generator, discriminator = spec(generator), spec(discriminator)  # registered parts only
         class_names = plain(class_names) or [str(c) for c in range(discriminator.get("num_classes", 10))]
         # Network configs, not modules, so `GAN.load_from_checkpoint(path)` rebuilds it; named explicitly, so a
         # subclass's own __init__ arguments (still configs) are not collected from its frame.
@@ -67,7 +67,7 @@ class GAN(AveragedSampler, pl.LightningModule):
 
     def build_network(self, config: dict, num_classes: int) -> nn.Module:
         """A network from its config, told the class count: both of the conditional GAN's networks embed the labels."""
-        return instantiate(config, num_classes=num_classes)
+        return build(config, num_classes=num_classes)
 
     def configure_optimizers(self) -> list[torch.optim.Optimizer]:
         betas = self.hparams.betas
@@ -75,9 +75,6 @@ class GAN(AveragedSampler, pl.LightningModule):
             torch.optim.Adam([p for p in self.discriminator.parameters() if p.requires_grad], lr=self.hparams.lr, betas=betas),
             torch.optim.Adam(self.generator.parameters(), lr=self.hparams.lr, betas=betas),
         ]
-
-    def set_real_images(self, x: torch.Tensor, y: torch.Tensor) -> None:
-        """Called with the training images before training or loading; a label-conditioned GAN needs nothing."""
 
     def noise(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
         return torch.randn(n, self.generator.latent_dim, generator=generator).to(self.device)
@@ -152,10 +149,6 @@ class GAN(AveragedSampler, pl.LightningModule):
         self._step(d_opt, self.discriminator_loss(real, condition, fake, fake_condition), "discriminator")
         self._step(g_opt, self.generator_loss(fake, z, fake_condition), "generator")
         self.update_average()
-
-    def sources_of(self, labels: torch.Tensor, seed: int) -> torch.Tensor | None:
-        """The real images the fakes of `labels` are drawn from: none, a conditional GAN draws from noise."""
-        return None
 
     def sample_conditions(self, labels: torch.Tensor, seed: int) -> torch.Tensor:
         """What the generator is conditioned on to draw fakes of `labels`: the labels themselves."""

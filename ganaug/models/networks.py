@@ -7,8 +7,10 @@ from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
 from ganaug.models.augmentations import displace
+from ganaug.models.registry import register
 
 
+@register("dcgan_generator")
 class Generator(nn.Module):
     """Noise and a class label to a 1×28×28 image in [-1, 1] (label embedding concatenated with noise)."""
 
@@ -60,6 +62,7 @@ def critic_features(channels: int, width: int, norm, minibatch_std: bool) -> nn.
     )
 
 
+@register("dcgan_discriminator")
 class Discriminator(nn.Module):
     """A 1×28×28 image and its label to a real/fake logit (projection discriminator, optional spectral norm)."""
 
@@ -81,6 +84,7 @@ class Discriminator(nn.Module):
         return (self.head(h) + (self.embed(labels) * h).sum(dim=1, keepdim=True)).flatten()
 
 
+@register("cnn")
 class CNN(nn.Module):
     """The small convolutional classifier: two conv-pool blocks and two linear layers."""
 
@@ -113,6 +117,7 @@ def logits_in_batches(net: nn.Module, x: torch.Tensor, batch_size: int = 1000) -
     return torch.cat([net(chunk) for chunk in x.split(batch_size)])
 
 
+@register("dagan_generator")
 class ImageConditionedGenerator(nn.Module):
     """A real 1×28×28 digit in [-1, 1] and noise to another version of it (DAGAN's generator, small).
 
@@ -144,6 +149,7 @@ class ImageConditionedGenerator(nn.Module):
         return (moved + self.max_ink * torch.tanh(change[:, 2:])).clamp(-1, 1)
 
 
+@register("dagan_discriminator")
 class PairDiscriminator(nn.Module):
     """A (source, candidate) pair of 1×28×28 images to a logit: is the candidate another real digit of the source's
     class, or generated from it (DAGAN's discriminator; spectral norm, minibatch standard deviation)."""

@@ -16,6 +16,12 @@ MOVED = {  # old module → new module
 }
 
 
+def moved(target: str) -> str:
+    """Where the class or function at the import path `target` is now (the same path if it did not move)."""
+    module, _, name = target.rpartition(".")
+    return f"{MOVED[module]}.{name}" if module in MOVED else target
+
+
 def upgrade(config: Any) -> Any:
     """`config` (plain dicts and lists) with every `_target_` that names a moved module pointing at its new place."""
     if isinstance(config, list):
@@ -23,7 +29,6 @@ def upgrade(config: Any) -> Any:
     if not isinstance(config, dict):
         return config
     upgraded = {key: upgrade(value) for key, value in config.items()}
-    module, _, name = str(upgraded.get("_target_", "")).rpartition(".")
-    if module in MOVED:
-        upgraded["_target_"] = f"{MOVED[module]}.{name}"
+    if isinstance(upgraded.get("_target_"), str):
+        upgraded["_target_"] = moved(upgraded["_target_"])
     return upgraded

@@ -1,0 +1,49 @@
+"""What the pipeline asks of a generator, written once: the conditional GAN, DAGAN and diffusion implement it, and
+so does any generator a user registers (docs/development.md, "Adding a generator")."""
+from __future__ import annotations
+
+import torch
+
+from ganaug.models.averaging import AveragedSampler
+
+GENERATOR_KEY = "ganaug_generator"  # where a generator's checkpoint names its registered part
+
+
+class Generator(AveragedSampler):
+    """The generator contract, as a LightningModule mix-in (put it first among the bases, before the module).
+
+    A generator is a LightningModule registered as a part (`@register("name")`) whose `__init__` takes `class_names`
+    and the configs of its networks (built with `registry.build`, kept as `registry.spec` in its hyperparameters),
+    so that its checkpoint alone rebuilds it. The pipeline calls:
+
+    - `class_names`: the classes it draws, in label order;
+    - `set_real_images(x, y)`: the run's training images in [0, 1], before training or after loading (a generator
+      that draws from real digits keeps them, see `SourceImages`; one that draws from noise ignores them);
+    - `sample(labels, seed)`: one image per label, (N, 1, 28, 28) in [0, 1], the same images for the same seed;
+    - `sources_of(labels, seed)`: the real images those fakes are drawn from, or None (the quality measures'
+      distance to source);
+    - `optimizer_steps`: Lightning's optimizer steps per training iteration (progress, checkpoints, the callbacks);
+    - `trained`, `averaged`, `lr_scale` (`AveragedSampler`): the EMA copy that draws the fakes and a diverged
+      training's retry at a lower learning rate; call `update_average()` after each update of the trained network;
+    - `class_rows` and `new_class_row` on its networks (`ganaug.models.class_transfer`): starting from a
+      generator trained on other classes, as `pretrain=builtin` does.
+
+    Its checkpoint records its registered name, which `load_gan` builds from, with no guessing.
+    """
+
+    optimizer_steps = 1
+    registered_as: str
+    class_names: list[str]
+
+    def set_real_images(self, x: torch.Tensor, y: torch.Tensor) -> None:
+        """Called with the training images before training or after loading; a generator drawing from noise needs none."""
+
+    def sources_of(self, labels: torch.Tensor, seed: int) -> torch.Tensor | None:
+        """The real images the fakes of `labels` are drawn from: none for a generator that draws from noise."""
+        return None
+
+    def sample(self, labels: torch.Tensor, seed: int = 0) -> torch.Tensor:
+        raise NotImplementedError
+
+    def on_save_checkpoint(self, checkpoint: dict) -> None:
+        checkpoint[GENERATOR_KEY] = self.registered_as
