@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"ganaug.demo: warning: host={options['host']} makes the page reachable from the network, for anyone "
               "who can reach this machine", file=sys.stderr)
     print(f"ganaug demo: open http://{options['host']}:{options['port']} (Ctrl-C stops it)")
-    page.launch(server_name=options["host"], server_port=options["port"], share=False, quiet=True, **launch_options())
+    page.launch(server_name=options["host"], server_port=options["port"], quiet=True, **launch_options())
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ def served(checkpoint, tmp_path_factory):
     collect = tmp_path_factory.mktemp("collected")
     port = free_port()
     page = build(Demo(Predictor.load(checkpoint), collect))
-    page.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    page.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **launch_options())
     yield f"http://127.0.0.1:{port}/", collect
     page.close()
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from omegaconf import DictConfig, OmegaConf
+import yaml
+from omegaconf import DictConfig
 from PIL import Image, ImageDraw
 from scipy import ndimage
 from torchvision.transforms.functional import perspective, to_pil_image
@@ -23,6 +24,7 @@ from torchvision.transforms.functional import perspective, to_pil_image
 from ganaug.data.freehand import Box, find_digits, rows_of, split_touching
 from ganaug.data.preprocessing import NotADigit, otsu, read_gray
 from ganaug.utils.errors import UserError, exit_on_user_error
+from ganaug.utils.files import safe_name
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,8 @@ class Cell:
 
 def cell_labels(labels: str, rows: int, cols: int) -> list[list[str]]:
     """The label of every cell from `labels`: one character per row, one per column, or one per cell (row by row)."""
+    for label in labels:  # each names the folder its digits are written to
+        safe_name(label, "labels= holds the label")
     if len(labels) == rows:
         return [[label] * cols for label in labels]
     if len(labels) == cols:
@@ -313,19 +317,29 @@ HINTS = {"out": "out=DIR", "rows": "rows=R", "cols": "cols=C", "labels": "labels
 
 def sheet_settings(cfg: DictConfig | dict, required: tuple[str, ...] = SHEET_KEYS) -> dict:
     """out, rows, cols and labels for cutting `cfg.sheet`: the command line's, else those in a YAML file beside the
-    photo (PHOTO.yaml, e.g. `rows: 10`, `cols: 10`, `labels: "0123456789"`); those `required` must be given."""
+    photo (PHOTO.yaml, e.g. `rows: 10`, `cols: 10`, `labels: "0123456789"`); those `required` must be given.
+
+    The YAML came with the photo, maybe from someone else: it is read as plain data (no interpolation, no resolvers,
+    no tags), only the known keys, and an `out` in it must be a folder below the working directory.
+    """
     settings = {}
     beside = Path(cfg["sheet"]).with_suffix(".yaml")
     if beside.is_file():
         try:
-            settings = OmegaConf.to_container(OmegaConf.load(beside))
-        except Exception as error:  # the YAML parser's many error types
+            settings = yaml.safe_load(beside.read_text()) or {}
+        except Exception as error:  # the YAML parser's many error types, an undecodable file
             raise UserError(f"{beside}: not readable YAML ({type(error).__name__}); write lines like 'rows: 10'") from None
         unknown = sorted(set(settings) - set(SHEET_KEYS)) if isinstance(settings, dict) else ["(not a mapping)"]
         if unknown:
             raise UserError(f"{beside}: {', '.join(map(str, unknown))} is not a sheet setting; use {', '.join(SHEET_KEYS)}")
+        for key, value in settings.items():
+            if isinstance(value, str) and "${" in value:
+                raise UserError(f"{beside}: {key}: {value!r} is an interpolation; a sheet's YAML holds plain values only")
         if "labels" in settings and not isinstance(settings["labels"], str):
             raise UserError(f"{beside}: labels must be text in quotes, e.g. labels: \"0123456789\"")
+        out = settings.get("out")
+        if out is not None and (not isinstance(out, str) or Path(out).is_absolute() or ".." in Path(out).parts):
+            raise UserError(f"{beside}: out: {out!r} leaves the working directory; give out=DIR on the command line")
     settings.update({key: cfg.get(key) for key in SHEET_KEYS if cfg.get(key) is not None})
     missing = [key for key in required if settings.get(key) is None]
     if missing:

@@ -13,6 +13,8 @@ from ganaug.data.preprocessing import NotADigit, to_mnist
 from ganaug.inference.predictor import Predictor
 
 SHOWN = 140  # pixels a side of the 28×28 digit as shown
+MAX_UPLOAD_BYTES = 10_000_000  # an upload larger than this is refused by the page's server
+MAX_UPLOAD_PIXELS = 4096 * 4096  # an image of more pixels is refused before it is decoded (a decompression bomb)
 
 
 def flattened(image: Image.Image | None) -> torch.Tensor | None:
@@ -53,6 +55,20 @@ class Demo:
         return shown, dict(zip(self.predictor.class_names, probs.tolist())), \
             f"Read as **{self.predictor.class_names[best]}** ({probs[best]:.0%})."
 
+    def read_upload(self, path: str | None) -> tuple[Image.Image | None, dict, str]:
+        """An uploaded file, read only where it is an image of at most MAX_UPLOAD_PIXELS (its header is read first)."""
+        if path is None:
+            return self.read(None)
+        try:
+            with Image.open(path) as image:
+                if image.width * image.height > MAX_UPLOAD_PIXELS:
+                    return None, {}, (f"The image is too large ({image.width} × {image.height} pixels); send one of at "
+                                      f"most {MAX_UPLOAD_PIXELS:,} pixels, e.g. a photo of one digit.")
+                image.load()
+                return self.read(image)
+        except (OSError, Image.DecompressionBombError, ValueError):
+            return None, {}, "That file is not an image this page can read; send a PNG or JPEG photo of a digit."
+
     def read_drawing(self, drawing: dict | None) -> tuple[Image.Image | None, dict, str]:
         return self.read(composite(drawing))
 
@@ -84,9 +100,10 @@ class Demo:
 def launch_options() -> dict:
     """The keywords of `Blocks.launch` that leave the API link off the page: Gradio 5 takes `show_api=False`,
     Gradio 6 dropped it for `footer_links`, the footer's links to keep."""
+    bounds = {"max_file_size": MAX_UPLOAD_BYTES, "share": False}  # no share link: the page stays on this machine
     if int(gr.__version__.split(".")[0]) < 6:
-        return {"show_api": False}
-    return {"footer_links": ["gradio", "settings"]}
+        return {**bounds, "show_api": False}
+    return {**bounds, "footer_links": ["gradio", "settings"]}
 
 
 def build(demo: Demo) -> gr.Blocks:
@@ -98,14 +115,14 @@ def build(demo: Demo) -> gr.Blocks:
                     canvas = gr.Sketchpad(type="pil", image_mode="RGBA", label="Draw a digit (pick the brush on the left first)", elem_id="canvas",
                                           brush=gr.Brush(default_size=18, colors=["#000000"], color_mode="fixed"))
                     read = gr.Button("Read", elem_id="read")
-                    upload = gr.Image(type="pil", image_mode="RGBA", label="…or upload a photo", sources=["upload"])
+                    upload = gr.Image(type="filepath", label="…or upload a photo", sources=["upload"])
                 with gr.Column():
                     seen = gr.Image(label="As the model sees it (28×28)", height=SHOWN, width=SHOWN)
                     probabilities = gr.Label(label="Class probabilities", num_top_classes=len(demo.predictor.class_names),
                                              elem_id="probabilities")
                     message = gr.Markdown(elem_id="message")
             read.click(demo.read_drawing, canvas, [seen, probabilities, message], api_name="read_drawing")
-            upload.upload(demo.read, upload, [seen, probabilities, message], api_name="read_image")
+            upload.upload(demo.read_upload, upload, [seen, probabilities, message], api_name="read_image")
         if demo.collect is not None:
             with gr.Tab("Collect"):
                 sketch = gr.Sketchpad(type="pil", image_mode="RGBA", label="Draw the digit asked for (pick the brush on the left first)",

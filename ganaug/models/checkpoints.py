@@ -13,6 +13,7 @@ from ganaug.models import registry
 from ganaug.models.classifier import Classifier
 from ganaug.models.generator import GENERATOR_KEY, Generator
 from ganaug.utils.errors import UserError
+from ganaug.utils.files import safe_name
 
 
 def read(checkpoint: Path, what: str) -> dict:
@@ -32,6 +33,8 @@ def read(checkpoint: Path, what: str) -> dict:
 
 def rebuild(checkpoint: Path, saved: dict, part: type, what: str) -> pl.LightningModule:
     """`part` built from the saved hyperparameters (those its __init__ takes) and loaded with the saved weights."""
+    for name in saved["hyper_parameters"].get("class_names") or []:  # they name the folders generate and demo write
+        safe_name(name, f"{checkpoint} names the class")
     parameters = inspect.signature(part).parameters  # a mix-in's (*args, **kwargs) passes everything on
     takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
     arguments = {key: value for key, value in saved["hyper_parameters"].items()

@@ -13,8 +13,7 @@ from ganaug.data.datamodule import DigitsDataModule, tensor_loader, training_loa
 from ganaug.data.mnist import DIGITS
 from ganaug.models.class_transfer import transfer
 from ganaug.models.classifier import Classifier
-from ganaug.models.diffusion import Diffusion
-from ganaug.models.gan import GAN
+from ganaug.models.generator import Generator
 from ganaug.pipeline.callbacks import GANMonitor
 from ganaug.utils.trainers import checkpointing, make_trainer
 
@@ -57,7 +56,7 @@ def side_classifier(cfg: DictConfig, dm: DigitsDataModule, x: torch.Tensor, y: t
     return classifier.eval(), trainer.callback_metrics["classifier/test_acc"].item()
 
 
-def fit_gan(cfg: DictConfig, gan: GAN | Diffusion, dm: DigitsDataModule, output_dir: Path, resume: bool,
+def fit_gan(cfg: DictConfig, gan: Generator, dm: DigitsDataModule, output_dir: Path, resume: bool,
             steps: int) -> None:
     """Fit the generator for `steps` iterations (a GAN's are D/G iterations), logging samples and keeping
     `checkpoints/gan.ckpt` current."""

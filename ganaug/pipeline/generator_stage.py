@@ -17,9 +17,8 @@ from ganaug.data.mnist import DIGITS
 from ganaug.evaluation.quality import gan_quality, nearest_pairs, source_distance
 from ganaug.models.checkpoints import checkpoint_of
 from ganaug.models.class_transfer import transfer
-from ganaug.models.diffusion import Diffusion
 from ganaug.models.digit_features import DigitFeatures
-from ganaug.models.gan import GAN
+from ganaug.models.generator import Generator
 from ganaug.models.networks import logits_in_batches
 from ganaug.pipeline import cache
 from ganaug.pipeline.fitting import augmentation, fit_gan, side_classifier
@@ -42,7 +41,7 @@ class GeneratorOutput:
     """What the generator stage hands on: the trained generator, the fakes for the classifier, and the measures and
     facts of both for metrics.json."""
 
-    generator: GAN
+    generator: Generator
     fakes: Fakes
     measures: dict
 
@@ -66,7 +65,7 @@ def gan_cache_entry(cfg: DictConfig, train_x: torch.Tensor) -> Path:
     return Path(cfg.paths.gan_cache) / f"{cache.key(keyed)}.ckpt"
 
 
-def new_gan(cfg: DictConfig, dm: DigitsDataModule, init_state: dict | None) -> GAN | Diffusion:
+def new_gan(cfg: DictConfig, dm: DigitsDataModule, init_state: dict | None) -> Generator:
     """The configured generator for `dm`'s training images: from random weights, or from `init_state` (the one
     trained on the built-in pool's digits; a class that is no digit starts from their mean embedding), a GAN with its
     discriminator's first `gan.freeze_d_blocks` blocks frozen for adapting."""
@@ -79,7 +78,7 @@ def new_gan(cfg: DictConfig, dm: DigitsDataModule, init_state: dict | None) -> G
 
 
 def fit_or_load_gan(cfg: DictConfig, dm: DigitsDataModule, output_dir: Path,
-                    init_state: dict | None) -> tuple[GAN, Path, bool]:
+                    init_state: dict | None) -> tuple[Generator, Path, bool]:
     """The GAN for this run's seed, data and GAN config, its cache entry, and whether it came from the cache.
 
     It trains `gan.steps` D/G iterations, or `gan.adapt_steps` from a pretrained GAN. With `gan.on_nan=retry`, a
@@ -117,7 +116,7 @@ def fake_labels(real_labels: torch.Tensor, num_classes: int, ratio: float) -> to
     return torch.arange(num_classes).repeat_interleave(counts.round().long())
 
 
-def make_fakes(cfg: DictConfig, gan: GAN, dm: DigitsDataModule, output_dir: Path) -> tuple[torch.Tensor, torch.Tensor]:
+def make_fakes(cfg: DictConfig, gan: Generator, dm: DigitsDataModule, output_dir: Path) -> tuple[torch.Tensor, torch.Tensor]:
     """The run's fakes and the labels they were drawn for: `augment.ratio` per real image of each class. With
     `augment.best_of` > 1, each is the best of that many drawn for its label, judged by the configured classifier
     trained `augment.judge_epochs` on the real training images.
@@ -148,7 +147,7 @@ def training_targets(cfg: DictConfig, fakes: torch.Tensor, labels: torch.Tensor,
     return probs, {"teacher_test_acc": teacher_acc, "teacher_agreement": agreement}
 
 
-def gan_measures(cfg: DictConfig, gan: GAN, fakes: torch.Tensor, labels: torch.Tensor, dm: DigitsDataModule,
+def gan_measures(cfg: DictConfig, gan: Generator, fakes: torch.Tensor, labels: torch.Tensor, dm: DigitsDataModule,
                  output_dir: Path) -> dict:
     """FID, KID, label fidelity, diversity, near-copies, (if `gan.cas_epochs`) CAS of one generator's fakes and, for
     one that draws them from real images (DAGAN, diffusion with a strength), their distance to those images."""

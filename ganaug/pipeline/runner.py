@@ -11,7 +11,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from ganaug.data.datamodule import DigitsDataModule
-from ganaug.models.gan import GAN
+from ganaug.models.generator import Generator
 from ganaug.pipeline import starting_points
 from ganaug.pipeline.classifier_stage import train_classifier
 from ganaug.pipeline.generator_stage import run_generator_stage
@@ -33,7 +33,7 @@ def load_data(cfg: DictConfig) -> DigitsDataModule:
     return dm
 
 
-def describe_run(cfg: DictConfig, dm: DigitsDataModule, generator: GAN | None) -> dict:
+def describe_run(cfg: DictConfig, dm: DigitsDataModule, generator: Generator | None) -> dict:
     """The facts of a run, as metrics.json, TensorBoard and the summary line all give them."""
     return {
         "experiment": cfg.experiment_name, "seed": cfg.seed, "n_per_class": cfg.data.n_per_class,

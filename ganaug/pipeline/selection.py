@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ganaug.models.gan import GAN
+from ganaug.models.generator import Generator
 from ganaug.models.networks import logits_in_batches
 
 
@@ -15,7 +15,7 @@ def label_probability(classifier: nn.Module, x: torch.Tensor, y: torch.Tensor) -
     return probs[torch.arange(len(y)), y]
 
 
-def best_of(gan: GAN, labels: torch.Tensor, judge: nn.Module, pool: int, seed: int) -> torch.Tensor:
+def best_of(gan: Generator, labels: torch.Tensor, judge: nn.Module, pool: int, seed: int) -> torch.Tensor:
     """One fake per entry of `labels`: of `pool` drawn for that label, the one `judge` finds likeliest to be it."""
     candidate_labels = labels.repeat_interleave(pool)
     candidates = gan.sample(candidate_labels, seed=seed)

@@ -6,6 +6,7 @@ import functools
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -13,7 +14,22 @@ from typing import Any, Callable
 
 import torch
 
+from ganaug.utils.errors import UserError
+
 log = logging.getLogger(__name__)
+UNSAFE_IN_NAMES = re.compile(r"[/\\\x00-\x1f\x7f]")  # path separators and control characters
+MAX_NAME_LENGTH = 100
+
+
+def safe_name(name: object, what: str) -> str:
+    """`name` where it can be one folder or file name and no more: no path separator, not `.` or `..`, no control
+    character, at most MAX_NAME_LENGTH characters; a UserError naming it otherwise (names from files never become
+    paths outside the folder the user named)."""
+    if (not isinstance(name, str) or name in ("", ".", "..") or UNSAFE_IN_NAMES.search(name)
+            or len(name) > MAX_NAME_LENGTH):
+        raise UserError(f"{what} {str(name)[:MAX_NAME_LENGTH]!r}, which cannot be a folder name (no '/', '\\', '.', "
+                        f"'..' or control characters, at most {MAX_NAME_LENGTH} characters)")
+    return name
 
 
 @functools.cache
