@@ -59,14 +59,16 @@ class Demo:
         """An uploaded file, read only where it is an image of at most MAX_UPLOAD_PIXELS (its header is read first)."""
         if path is None:
             return self.read(None)
+        too_large = f"send one of at most {MAX_UPLOAD_PIXELS:,} pixels, e.g. a photo of one digit."
         try:
             with Image.open(path) as image:
                 if image.width * image.height > MAX_UPLOAD_PIXELS:
-                    return None, {}, (f"The image is too large ({image.width} × {image.height} pixels); send one of at "
-                                      f"most {MAX_UPLOAD_PIXELS:,} pixels, e.g. a photo of one digit.")
+                    return None, {}, f"The image is too large ({image.width} × {image.height} pixels); {too_large}"
                 image.load()
                 return self.read(image)
-        except (OSError, Image.DecompressionBombError, ValueError):
+        except Image.DecompressionBombError:  # Pillow's own limit, met while reading the header
+            return None, {}, f"The image is too large; {too_large}"
+        except (OSError, ValueError):
             return None, {}, "That file is not an image this page can read; send a PNG or JPEG photo of a digit."
 
     def read_drawing(self, drawing: dict | None) -> tuple[Image.Image | None, dict, str]:

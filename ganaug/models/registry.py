@@ -90,9 +90,10 @@ def spec(config: Any) -> dict:
     config = plain(config)
     if not isinstance(config, dict) or "_target_" not in config:
         raise NotAPart(repr(config)[:80])
+    name = part_name(config["_target_"])
     arguments = {key: value for key, value in config.items() if key != "_target_"}
     _check_plain(arguments)
-    return {"_target_": part_name(config["_target_"]), **arguments}
+    return {"_target_": name, **arguments}
 
 
 def build(config: Any, **extra: Any) -> Any:
