@@ -1,6 +1,7 @@
 """Digits written freehand on a sheet, without a grid: each found as connected ink (strokes broken by the scan joined
-by a closing), specks and ruled or printed lines dropped, grouped into rows that may drift and slant a little, and
-ordered left to right in each row."""
+by a closing), specks, ruled or printed lines and whatever touches the sheet's edge dropped, grouped into rows along
+the writing's own slope (up to ±10°), small digits kept where they sit in a row, touching digits split, and ordered
+left to right in each row."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -89,44 +90,115 @@ def ink_mask(sheet: torch.Tensor, lines: torch.Tensor) -> np.ndarray:
     return np.isin(pieces, inked[inked > 0])
 
 
+SMALL = 0.3  # a piece this share of the digits' height, or more, may be a small digit (a 0 or 1 written half size)
+MAX_SLOPE = 10.0  # degrees: the steepest rows looked for
+
+
+def touches_border(box: Box, shape: tuple[int, int]) -> bool:
+    """Whether a box reaches the sheet's edge (a table strip or the paper's edge beside it, never a digit)."""
+    return box.top <= 1 or box.left <= 1 or box.bottom >= shape[0] - 1 or box.right >= shape[1] - 1
+
+
 def find_digits(sheet: torch.Tensor, lines: torch.Tensor) -> list[Box]:
-    """The digits on a straightened sheet (dark ink on light paper), without the pixels of `lines` (ruled lines):
-    pieces much smaller than the median digit (specks, dots of show-through) or much larger (smudges) dropped."""
+    """The digits and the small pieces that may be digits on a straightened sheet (dark ink on light paper), without
+    the pixels of `lines` (ruled lines): pieces touching the sheet's edge, much smaller than the median digit
+    (specks, dots, hyphens, underlines) or much larger (smudges) dropped; a small piece is kept only where it sits
+    in a row (`rows_of`)."""
     ink = ink_mask(sheet, lines)
-    boxes = [b for b in ink_boxes(ink) if b.height >= MIN_HEIGHT * max(sheet.shape)]
+    boxes = [b for b in ink_boxes(ink) if b.height >= MIN_HEIGHT * max(sheet.shape) and not touches_border(b, ink.shape)]
     if not boxes:
         return []
     big = sorted(b.height for b in boxes)[len(boxes) // 2:]  # the taller half: digits, not specks
     height = float(np.median(big))
     boxes = joined_pieces([b for b in boxes if b.height >= 0.25 * height], height)
-    return [b for b in boxes if 0.45 * height <= b.height <= 2.5 * height and b.width <= 2.5 * height]
+    return [b for b in boxes if SMALL * height <= b.height <= 2.5 * height and b.width <= 2.5 * height]
 
 
-def rows_of(boxes: list[Box]) -> list[list[Box]]:
-    """The digits grouped into rows (a new row where the centres jump down by more than half a digit's height), each
-    ordered left to right; rows from top to bottom."""
+def row_slope(boxes: list[Box], height: float) -> float:
+    """The rows' common slope (rows rising or falling to the right, dy/dx) within ±MAX_SLOPE: the angle at which the
+    digits' centres, projected across it, bunch most tightly (the projection profile's sum of squares, in bins of a
+    quarter digit height), as a page's skew is found from its text lines."""
+    cy, cx = np.array([b.centre_y for b in boxes]), np.array([(b.left + b.right) / 2 for b in boxes])
+    best, best_score = 0.0, -1.0
+    for angle in np.arange(-MAX_SLOPE, MAX_SLOPE + 1e-9, 0.25):
+        across = cy - np.tan(np.radians(angle)) * cx
+        counts = np.bincount(((across - across.min()) / (0.25 * height)).astype(int))
+        score = float((counts.astype(float) ** 2).sum())
+        if score > best_score + 1e-9 or (abs(score - best_score) <= 1e-9 and abs(angle) < abs(best)):
+            best, best_score = float(angle), score
+    return float(np.tan(np.radians(best)))
+
+
+def rows_of(boxes: list[Box], rows: int | None = None) -> list[list[Box]]:
+    """The digits grouped into rows along the writing's own direction, each ordered left to right, rows top to bottom.
+
+    The rows' common slope is found from the full-size digits (`row_slope`); each digit's place across that direction
+    groups them: a new row where it jumps by more than half a digit's height, or, with `rows` given, at the `rows`-1
+    widest jumps. A small piece joins the row it sits in (within half a digit's height of the row's line), merging
+    into a digit whose columns it shares (a dot above or inside it), and is dropped where it sits in none.
+    """
     if not boxes:
         return []
-    height = float(np.median([b.height for b in boxes]))
-    rows: list[list[Box]] = []
-    for box in sorted(boxes, key=lambda b: b.centre_y):
-        if rows and box.centre_y - rows[-1][-1].centre_y <= 0.5 * height:
-            rows[-1].append(box)
+    height = float(np.median(sorted(b.height for b in boxes)[len(boxes) // 2:]))
+    full = [b for b in boxes if b.height >= 0.45 * height]
+    slope = row_slope(full, height)
+
+    def across(box: Box) -> float:
+        return box.centre_y - slope * (box.left + box.right) / 2
+
+    ordered = sorted(full, key=across)
+    jumps = np.diff([across(b) for b in ordered])
+    if rows is not None and 1 <= rows <= len(ordered):
+        cuts = sorted(np.argsort(jumps)[::-1][: rows - 1] + 1)
+    else:
+        cuts = [i + 1 for i, jump in enumerate(jumps) if jump > 0.5 * height]
+    found = [ordered[a:b] for a, b in zip([0, *cuts], [*cuts, len(ordered)])]
+    lines = [float(np.median([across(b) for b in row])) for row in found]
+    for piece in (b for b in boxes if b.height < 0.45 * height):
+        distance, r = min((abs(across(piece) - line), r) for r, line in enumerate(lines))
+        if distance > 0.5 * height:
+            continue  # a mark between rows or in a margin
+        host = next((b for b in found[r] if min(b.right, piece.right) - max(b.left, piece.left) > 0.5 * piece.width), None)
+        if host is not None:
+            found[r][found[r].index(host)] = host.joined(piece)
         else:
-            rows.append([box])
-    return [sorted(row, key=lambda b: b.left) for row in rows]
+            found[r].append(piece)
+    return [sorted(row, key=lambda b: b.left) for row in found]
 
 
-def split_touching(row: list[Box], cols: int, sheet: torch.Tensor) -> list[Box]:
-    """A row one digit short, its widest piece split at its thinnest ink column (two digits that touch); the row as
-    it is when that does not give `cols` digits."""
-    if len(row) != cols - 1 or not row:
+def cut_columns(box: Box, pieces: int, sheet: torch.Tensor) -> list[Box]:
+    """`box` cut into `pieces` side by side, each cut at the thinnest ink column near where an even cut would fall."""
+    ink = sheet[box.top : box.bottom, box.left : box.right] < ink_level(sheet)
+    step = box.width / pieces
+    cuts = [box.left]
+    for k in range(1, pieces):
+        low, high = int((k - 0.3) * step), int((k + 0.3) * step) + 1
+        cuts.append(box.left + low + int(ink[:, low:high].sum(0).argmin()))
+    cuts.append(box.right)
+    return [Box(box.top, box.bottom, a, b) for a, b in zip(cuts, cuts[1:])]
+
+
+def split_touching(row: list[Box], sheet: torch.Tensor, expected: int | None = None) -> list[Box]:
+    """Touching digits in a row split apart: with `expected` digits known (rows × cols, or the row's label), the
+    widest pieces are split until the row holds that many; otherwise each piece much wider than its row's digits
+    (1.6 × their height) is split into the number of digits its width suggests. A row that cannot be made to fit
+    stays as it is, for the caller to report."""
+    if not row:
         return row
-    widest = max(row, key=lambda b: b.width)
-    if widest.width < 1.3 * float(np.median([b.height for b in row])):
+    height = float(np.median([b.height for b in row]))
+    usual = [b.width for b in row if 0.5 * height <= b.width < 1.3 * height]
+    typical = float(np.median(usual)) if usual else 0.8 * height
+    if expected is None:
+        split = [part for b in row for part in
+                 (cut_columns(b, max(2, round(b.width / typical)), sheet) if b.width >= 1.6 * height else [b])]
+        return sorted(split, key=lambda b: b.left)
+    wide = [b for b in row if b.width >= 1.3 * height]  # wider than one digit stands: two or more that touch
+    if not wide or len(row) >= expected:
         return row
-    ink = sheet[widest.top : widest.bottom, widest.left : widest.right] < ink_level(sheet)
-    middle = slice(int(0.3 * widest.width), int(0.7 * widest.width) + 1)
-    cut = widest.left + middle.start + int(ink[:, middle].sum(0).argmin())
-    halves = [Box(widest.top, widest.bottom, widest.left, cut), Box(widest.top, widest.bottom, cut, widest.right)]
-    return sorted([b for b in row if b is not widest] + halves, key=lambda b: b.left)
+    pieces = {id(b): 1 for b in wide}
+    for _ in range(expected - len(row)):  # one more piece to the wide box that is widest per piece
+        widest = max(wide, key=lambda b: b.width / pieces[id(b)])
+        if widest.width / (pieces[id(widest)] + 1) < 0.45 * typical:
+            return row
+        pieces[id(widest)] += 1
+    return sorted((part for b in row for part in cut_columns(b, pieces.get(id(b), 1), sheet)), key=lambda b: b.left)

@@ -46,10 +46,22 @@ class Cell:
     box: Box
 
 
-def cell_labels(labels: str, rows: int, cols: int) -> list[list[str]]:
-    """The label of every cell from `labels`: one character per row, one per column, or one per cell (row by row)."""
-    for label in labels:  # each names the folder its digits are written to
+def cell_labels(labels: str, rows: int | None, cols: int | None) -> list[list[str]]:
+    """The label of every cell from `labels`: one character per row, one per column, or one per cell (row by row);
+    or each row's own digits, rows separated by `/` (`1247673/8952481`: a number a row, rows of any length)."""
+    for label in labels.replace("/", ""):  # each names the folder its digits are written to
         safe_name(label, "labels= holds the label")
+    if "/" in labels:
+        per_row = labels.split("/")
+        if "" in per_row:
+            raise UserError(f"labels={labels!r} has an empty row; give each row's digits between the '/'")
+        if rows is not None and rows != len(per_row):
+            raise UserError(f"labels={labels!r} gives {len(per_row)} rows, rows={rows}; leave rows= out or make them agree")
+        if cols is not None and any(len(row) != cols for row in per_row):
+            raise UserError(f"labels={labels!r} has rows of other lengths than cols={cols}; leave cols= out")
+        return [list(row) for row in per_row]
+    if rows is None or cols is None:
+        raise UserError(f"labels={labels!r} needs rows=R cols=C, or each row's digits separated by '/'")
     if len(labels) == rows:
         return [[label] * cols for label in labels]
     if len(labels) == cols:
@@ -191,10 +203,11 @@ def check_grid(area: torch.Tensor, rows: int, cols: int) -> None:
                             f"give {key}={len(bands)}")
 
 
-def read_cells(photo: Path, rows: int | None, cols: int | None,
-               layout: str = "auto") -> tuple[torch.Tensor, list[Cell], list[str]]:
+def read_cells(photo: Path, rows: int | None, cols: int | None, layout: str = "auto",
+               lengths: list[int] | None = None) -> tuple[torch.Tensor, list[Cell], list[str]]:
     """The straightened writing area of the sheet in `photo` (dark ink on light paper), each cell in reading order,
-    and what does not match rows × cols (one line per problem; none for a grid, whose misfit is an error).
+    and what does not match rows × cols, or the rows' `lengths` where they differ (one line per problem; none for a
+    grid, whose misfit is an error).
 
     `layout`: "grid" cuts the writing area into rows × cols equal cells (a cell's part None where it holds no ink);
     "freehand" finds each digit and groups them into rows; "auto" takes the grid where the sheet has ruled lines
@@ -209,9 +222,12 @@ def read_cells(photo: Path, rows: int | None, cols: int | None,
     lines = ruled_lines(even < otsu(even))
     if layout == "grid" or (layout == "auto" and is_ruled_grid(lines)):
         if rows is None or cols is None:
-            raise UserError(f"sheet={photo.name} is a ruled grid, cut into rows=R cols=C equal cells; give both")
+            raise UserError(f"sheet={photo.name} is a ruled grid, cut into rows=R cols=C equal cells; give both "
+                            "(rows of different lengths need a freehand sheet)")
         return grid_cells(sheet, rows, cols) + ([],)
-    return freehand_cells(even, lines, rows, cols)
+    if lengths is None and rows is not None and cols is not None:
+        lengths = [cols] * rows
+    return freehand_cells(even, lines, rows if lengths is None else len(lengths), lengths)
 
 
 def even_light(sheet: torch.Tensor) -> torch.Tensor:
@@ -244,19 +260,19 @@ def grid_cells(sheet: torch.Tensor, rows: int, cols: int) -> tuple[torch.Tensor,
 
 
 def freehand_cells(sheet: torch.Tensor, lines: torch.Tensor, rows: int | None,
-                   cols: int | None) -> tuple[torch.Tensor, list[Cell], list[str]]:
-    """Each digit written freehand, in rows read top to bottom and left to right, and the rows that do not match
-    rows × cols (none checked where they are not given)."""
-    found = rows_of(find_digits(sheet, lines))
-    if cols is not None:
-        found = [split_touching(row, cols, sheet) for row in found]
+                   lengths: list[int] | None) -> tuple[torch.Tensor, list[Cell], list[str]]:
+    """Each digit written freehand, in `rows` rows (found as they are where not given) read top to bottom and left to
+    right, and the rows whose count differs from their expected `lengths` (none checked where they are not given)."""
+    found = rows_of(find_digits(sheet, lines), rows)
+    expected = lengths if lengths is not None and len(lengths) == len(found) else [None] * len(found)
+    found = [split_touching(row, sheet, n) for row, n in zip(found, expected)]
     if not found:
         raise UserError("the sheet holds no digits (only faint marks or specks); is it the right photo?")
     problems = [] if rows in (None, len(found)) else [f"found {len(found)} rows of digits, expected rows={rows}"]
-    for r, row in enumerate(found):
-        if cols is not None and len(row) != cols:
-            why = "two may touch" if len(row) < cols else "a mark may be taken for a digit, or two rows run together"
-            problems.append(f"row {r + 1}: {len(row)} digits, expected {cols} ({why})")
+    for r, (row, n) in enumerate(zip(found, expected)):
+        if n is not None and len(row) != n:
+            why = "two may touch" if len(row) < n else "a mark may be taken for a digit, or two rows run together"
+            problems.append(f"row {r + 1}: {len(row)} digits, expected {n} ({why})")
     pad = int(0.15 * np.median([b.height for row in found for b in row]))
     cells = []
     for r, row in enumerate(found):
@@ -272,9 +288,12 @@ def cut_sheet(photo: Path, out: Path, rows: int | None, cols: int | None, labels
     (the sheet with each digit's box, row and label); returns (digits written, empty cells dropped). Where the sheet
     does not match rows × cols, each problem is printed, nothing is written but the preview, and a UserError says so.
     Without rows, cols or labels, nothing is written but the preview, and a UserError says what was found."""
-    given = None not in (rows, cols, labels)
+    given = labels is not None and ("/" in labels or None not in (rows, cols))
     names = cell_labels(labels, rows, cols) if given else None
-    area, cells, problems = read_cells(photo, rows, cols, layout)
+    lengths = [len(row) for row in names] if given else None
+    if given:
+        rows, cols = len(names), (lengths[0] if len(set(lengths)) == 1 else None)
+    area, cells, problems = read_cells(photo, rows, cols, layout, lengths)
     preview_path = out / f"{photo.stem}_preview.png"
     preview = to_pil_image(area).convert("RGB")
     draw = ImageDraw.Draw(preview)
@@ -286,11 +305,18 @@ def cut_sheet(photo: Path, out: Path, rows: int | None, cols: int | None, labels
         if cell.image is not None:
             label = "?" if problems or not given else names[cell.row][cell.col]
             draw.text((b.left + 3, b.top + 2), f"{cell.row + 1}:{label}", fill="red")
+    for r in sorted({cell.row for cell in cells}):  # each row's line, so the grouping shows
+        row = [cell.box for cell in cells if cell.row == r]
+        if len(row) > 1:
+            first, last = min(row, key=lambda b: b.left), max(row, key=lambda b: b.right)
+            draw.line([((first.left + first.right) / 2, first.centre_y), ((last.left + last.right) / 2, last.centre_y)],
+                      fill="green", width=2)
     out.mkdir(parents=True, exist_ok=True)
     preview.save(preview_path)
     if problems:
         print(*problems, sep="\n")
-        raise UserError(f"the sheet does not match rows={rows} cols={cols} ({len(problems)} problem(s) above); "
+        shape = f"rows={rows} cols={cols}" if cols is not None or not given else f"labels={labels!r}"
+        raise UserError(f"the sheet does not match {shape} ({len(problems)} problem(s) above); "
                         f"nothing was written; see {preview_path}")
     if not given:
         raise UserError(found_digits(cells, preview_path))
