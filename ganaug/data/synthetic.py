@@ -157,13 +157,23 @@ SCANS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
 }
 
 
-def freehand_sheet(digits: torch.Tensor, rows: int, cols: int, seed: int = 0) -> Image.Image:
-    """A scan of a page on which `digits` ((rows*cols, 1, 28, 28) uint8, light on black, row by row) were written
-    freehand: no grid, rows that drift and slant up to ±3°, varying gaps and sizes, dark ink on white paper, with
-    faint show-through of a printed frame and text from the back of the page, a smudge and a few specks."""
+def freehand_sheet(digits: torch.Tensor, rows: int, cols: int, seed: int = 0, slope: float | None = None,
+                   pitch: int = 80, bow: float = 0.0, scales: list[float] | None = None,
+                   lengths: list[int] | None = None, touching: tuple[int, ...] = ()) -> Image.Image:
+    """A scan of a page on which `digits` ((N, 1, 28, 28) uint8, light on black, row by row) were written freehand:
+    no grid, rows that drift and slant up to ±3° (or `slope` degrees, negative rising to the right) `pitch` pixels
+    apart and sag `bow` pixels in their middle, varying gaps and sizes (each digit's size times its `scales`, a small
+    digit standing on the row's baseline), dark ink on white paper, with faint show-through of a printed frame and
+    text from the back of the page, a smudge and a few specks. `lengths` gives each row's count (default `cols` each);
+    the digits whose indices are in `touching` are written touching the one before them."""
     g = torch.Generator().manual_seed(seed)
     uniform = lambda low, high: float(torch.empty(1).uniform_(low, high, generator=g))  # noqa: E731
-    h, w = rows * 80 + 160, cols * 70 + 200
+    lengths = lengths or [cols] * rows
+    rows, cols = len(lengths), max(lengths)
+    scales = scales or [1.0] * sum(lengths)
+    w = cols * 70 + 200
+    room = 0 if slope is None else round(abs(math.tan(math.radians(slope))) * w)  # the default pages' size as before
+    h = rows * pitch + 160 + room + round(max(bow, 0))
     page = torch.ones(h, w)
     back = torch.ones(h, w)  # what shows through from the back: a frame and lines of text, mirrored
     back[30:34, 30 : w - 30] = back[h - 34 : h - 30, 30 : w - 30] = 0.0
@@ -172,17 +182,30 @@ def freehand_sheet(digits: torch.Tensor, rows: int, cols: int, seed: int = 0) ->
         for x in range(60, w - 120, 22):
             back[y : y + 8, x : x + int(torch.randint(8, 18, (1,), generator=g))] = 0.0
     page = page - 0.12 * (1 - back.flip(-1))  # faint: about a tenth of the ink's darkness
-    slope = math.tan(math.radians(uniform(-3, 3)))
-    for r in range(rows):
-        x, base = 80 + uniform(0, 20), 80 + r * 80 + uniform(-6, 6)
-        for c in range(cols):
-            size = int(uniform(32, 46))
-            ink = resize(digits[r * cols + c].float()[None] / 255, [size, size], antialias=True)[0].clamp(0, 1)
-            top = int(base + slope * x + uniform(-4, 4))
+    drawn_slope = uniform(-3, 3)  # drawn whether used or not: a page's other traits stay those of its seed
+    slope = math.tan(math.radians(drawn_slope if slope is None else slope))
+    drift = room if slope < 0 else 0
+    index = 0
+    for r, length in enumerate(lengths):
+        x, base = 80 + uniform(0, 20), 80 + drift + r * pitch + uniform(-6, 6)
+        for c in range(length):
+            full = int(uniform(32, 46))
+            size = max(8, round(full * scales[index]))
+            ink = resize(digits[index].float()[None] / 255, [size, size], antialias=True)[0]
+            ink = (ink / min(1.0, scales[index])).clamp(0, 1)  # the pen's stroke as dark in small writing
+            sag = bow * (1 - ((x - w / 2) / (w / 2)) ** 2)
+            top = int(base + slope * x + sag + uniform(-4, 4)) + full - size  # a small digit on the baseline
             left = int(x)
             page[top : top + size, left : left + size] = torch.minimum(page[top : top + size, left : left + size],
                                                                      1 - 0.85 * ink)
-            x += size + uniform(6, 30)
+            if index in touching:  # a stroke run on from the digit before: the two touch
+                middle, reach = top + size // 2, int(0.4 * size)
+                page[middle - 1 : middle + 2, left - reach : left + reach] = 0.15
+            gap = uniform(6, 30)
+            if index + 1 in touching:
+                gap = -0.1 * size
+            x += size + gap
+            index += 1
     v, u = torch.meshgrid(torch.arange(h).float(), torch.arange(w).float(), indexing="ij")
     cy, cx = uniform(0.2, 0.8) * h, uniform(0.2, 0.8) * w
     page = page - 0.08 * torch.exp(-((v - cy) ** 2 + (u - cx) ** 2) / (2 * 25.0**2))  # a smudge
@@ -191,6 +214,18 @@ def freehand_sheet(digits: torch.Tensor, rows: int, cols: int, seed: int = 0) ->
         page[y : y + 2, x : x + 3] = 0.3
     page = page + 0.02 * torch.randn(h, w, generator=g)
     return Image.fromarray((page.clamp(0, 1) * 255).round().byte().numpy()).convert("RGB")
+
+
+def with_table_edge(page: Image.Image, seed: int = 0, share: float = 0.05) -> Image.Image:
+    """`page` photographed filling the frame, with a strip of table along its right edge: dark wood whose lighter grain
+    cuts it into digit-sized pieces."""
+    g = torch.Generator().manual_seed(seed)
+    x = pil_to_tensor(page).float() / 255
+    strip = max(4, round(share * x.shape[2]))
+    rows = torch.arange(x.shape[1]).float()[:, None] + 4 * torch.rand(1, strip, generator=g)
+    grain = torch.where(torch.sin(rows / 7 + float(torch.rand(1, generator=g)) * 6) > -0.3, 0.2, 0.85)
+    x[:, :, -strip:] = grain
+    return Image.fromarray((x.permute(1, 2, 0) * 255).round().byte().numpy())
 
 
 def on_a4_page(writing: Image.Image, dpi: int) -> Image.Image:
