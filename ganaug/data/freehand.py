@@ -94,9 +94,14 @@ SMALL = 0.3  # a piece this share of the digits' height, or more, may be a small
 MAX_SLOPE = 10.0  # degrees: the steepest rows looked for
 
 
+BORDER = 0.015  # of the sheet's longer side: ink this near the edge is the table or the paper's edge, never a digit
+
+
 def touches_border(box: Box, shape: tuple[int, int]) -> bool:
-    """Whether a box reaches the sheet's edge (a table strip or the paper's edge beside it, never a digit)."""
-    return box.top <= 1 or box.left <= 1 or box.bottom >= shape[0] - 1 or box.right >= shape[1] - 1
+    """Whether a box reaches the band along the sheet's edge (a strip of table, the paper's edge beside it; evening
+    the light can leave such a strip's outermost pixels light, so the band is a little wider than one pixel)."""
+    band = max(2, round(BORDER * max(shape)))
+    return box.top <= band or box.left <= band or box.bottom >= shape[0] - band or box.right >= shape[1] - band
 
 
 def find_digits(sheet: torch.Tensor, lines: torch.Tensor) -> list[Box]:
@@ -134,7 +139,8 @@ def rows_of(boxes: list[Box], rows: int | None = None) -> list[list[Box]]:
 
     The rows' common slope is found from the full-size digits (`row_slope`); each digit's place across that direction
     groups them: a new row where it jumps by more than half a digit's height, or, with `rows` given, at the `rows`-1
-    widest jumps. A small piece joins the row it sits in (within half a digit's height of the row's line), merging
+    widest jumps. A small piece joins the row it sits in (within half a digit's height of where the row runs beside
+    it, judged by its nearest digits), merging
     into a digit whose columns it shares (a dot above or inside it), and is dropped where it sits in none.
     """
     if not boxes:
@@ -153,9 +159,13 @@ def rows_of(boxes: list[Box], rows: int | None = None) -> list[list[Box]]:
     else:
         cuts = [i + 1 for i, jump in enumerate(jumps) if jump > 0.5 * height]
     found = [ordered[a:b] for a, b in zip([0, *cuts], [*cuts, len(ordered)])]
-    lines = [float(np.median([across(b) for b in row])) for row in found]
+    def local_line(row: list[Box], piece: Box) -> float:
+        """Where the row runs near `piece`: its three nearest digits' median place (a bowed row is not straight)."""
+        nearest = sorted(row, key=lambda b: abs(b.left + b.right - piece.left - piece.right))[:3]
+        return float(np.median([across(b) for b in nearest]))
+
     for piece in (b for b in boxes if b.height < 0.45 * height):
-        distance, r = min((abs(across(piece) - line), r) for r, line in enumerate(lines))
+        distance, r = min((abs(across(piece) - local_line(row, piece)), r) for r, row in enumerate(found))
         if distance > 0.5 * height:
             continue  # a mark between rows or in a margin
         host = next((b for b in found[r] if min(b.right, piece.right) - max(b.left, piece.left) > 0.5 * piece.width), None)

@@ -199,7 +199,7 @@ def freehand_sheet(digits: torch.Tensor, rows: int, cols: int, seed: int = 0, sl
             page[top : top + size, left : left + size] = torch.minimum(page[top : top + size, left : left + size],
                                                                      1 - 0.85 * ink)
             if index in touching:  # a stroke run on from the digit before: the two touch
-                middle, reach = top + size // 2, int(0.4 * size)
+                middle, reach = top + size // 2, int(0.3 * size)
                 page[middle - 1 : middle + 2, left - reach : left + reach] = 0.15
             gap = uniform(6, 30)
             if index + 1 in touching:
@@ -226,6 +226,47 @@ def with_table_edge(page: Image.Image, seed: int = 0, share: float = 0.05) -> Im
     grain = torch.where(torch.sin(rows / 7 + float(torch.rand(1, generator=g)) * 6) > -0.3, 0.2, 0.85)
     x[:, :, -strip:] = grain
     return Image.fromarray((x.permute(1, 2, 0) * 255).round().byte().numpy())
+
+
+TRAITS = ("sloped", "bowed", "table edge", "small 0s and 1s", "touching")  # what people's pages do (person_page)
+
+
+def held_out_rows() -> torch.Tensor:
+    """100 held-out built-in digits, ten of each, row r holding the digit r (uint8, light on black)."""
+    dm = BuiltinDigits(n_per_class=1, test_per_class=10, seed=3)
+    dm.setup()
+    return (dm.test_x[torch.argsort(dm.test_y, stable=True)] * 255).round().byte()
+
+
+def numbers(seed: int, rows: int = 6) -> tuple[list[str], torch.Tensor]:
+    """`rows` numbers of 5 to 11 seeded random digits, and held-out built-in digits that write them."""
+    g = torch.Generator().manual_seed(100 + seed)
+    text = ["".join(str(int(d)) for d in torch.randint(0, 10, (int(torch.randint(5, 12, (1,), generator=g)),),
+                                                          generator=g)) for _ in range(rows)]
+    pool, used, index = held_out_rows(), [0] * 10, []
+    for digit in map(int, "".join(text)):
+        index.append(digit * 10 + used[digit] % 10)
+        used[digit] += 1
+    return text, pool[index]
+
+
+def person_page(traits: set[str] | tuple[str, ...], seed: int = 0) -> tuple[Image.Image, list[str]]:
+    """A freehand page with some of TRAITS, and each row's labels: rows sloped ±10° set closer (55 px) than a row's
+    drift, rows whose middle sags 45 px (62 px apart), a strip of table along the edge, and — on a page of a number
+    per row (`numbers`) — 0s and 1s at 45 % of the other digits' height, or three pairs of digits that touch."""
+    numbered = bool({"small 0s and 1s", "touching"} & set(traits))
+    text, digits = numbers(seed) if numbered else (["0123456789"[r] * 10 for r in range(10)], held_out_rows())
+    lengths = [len(row) for row in text]
+    starts = [sum(lengths[:r]) for r in range(len(text))]
+    options = {
+        "slope": (-10 if seed % 2 == 0 else 10) if "sloped" in traits else None,
+        "bow": 45 if "bowed" in traits else 0.0,
+        "pitch": 62 if "bowed" in traits else 55 if "sloped" in traits else 80,
+        "scales": [0.45 if d in "01" else 1.0 for d in "".join(text)] if "small 0s and 1s" in traits else None,
+        "touching": (starts[1] + 2, starts[3] + 1, starts[3] + 4) if "touching" in traits else (),
+    }
+    page = freehand_sheet(digits, 0, 0, seed=seed, lengths=lengths, **options)
+    return (with_table_edge(page, seed) if "table edge" in traits else page), text
 
 
 def on_a4_page(writing: Image.Image, dpi: int) -> Image.Image:
