@@ -4,8 +4,9 @@ touching pairs), cut with their labels as `prepare sheet=... labels=ROW/ROW/...`
 
     python benchmarks/people_pages.py [--pages 50] [--keep DIR]
 
-Prints, per trait and in all: the pages cut whole (every row as long as its label), the digits written under
-their own label, and the digits the shipped digit network reads as that label; and the seconds per page.
+Prints, per trait and in all: the pages cut whole (every row as long as its label; a page that is not is reported
+row by row and nothing of it written), the digits written under their own label and under a wrong one, and the
+digits the shipped digit network reads as their label; and the seconds per page.
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def main() -> None:
     args = parser.parse_args()
     mixes = [(t,) for t in TRAITS] + list(itertools.combinations(TRAITS, 2))
     features = DigitFeatures.load()
-    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])  # pages, whole, digits, placed, read
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])  # pages, whole, digits, placed, wrong, read
     seconds = 0.0
     with tempfile.TemporaryDirectory() as scratch:
         root = args.keep or Path(scratch)
@@ -57,12 +58,13 @@ def main() -> None:
                 x = torch.stack([prepare_file(f).float() / 255 for f in files])
                 read = int((features.classify(x) == torch.tensor([int(f.parent.name) for f in files])).sum())
             for key in (*traits, "all"):
-                for i, value in enumerate((1, whole, len(expected), placed, read)):
+                for i, value in enumerate((1, whole, len(expected), placed, len(files) - placed, read)):
                     totals[key][i] += int(value)
-    print("| traits | pages | cut whole | digits | under their label | read as their label |")
-    print("| --- | --- | --- | --- | --- | --- |")
-    for key, (pages, whole, digits, placed, read) in totals.items():
-        print(f"| {key} | {pages} | {whole} ({whole / pages:.0%}) | {digits} | {placed / digits:.1%} | {read / digits:.1%} |")
+    print("| traits | pages | cut whole | digits | under their label | under a wrong label | read as their label |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for key, (pages, whole, digits, placed, wrong, read) in totals.items():
+        print(f"| {key} | {pages} | {whole} ({whole / pages:.0%}) | {digits} | {placed / digits:.1%} | {wrong} | "
+              f"{read / digits:.1%} |")
     print(f"{seconds / args.pages:.2f} s per page to cut")
 
 
