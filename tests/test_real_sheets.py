@@ -54,3 +54,11 @@ def test_rows_given_with_slashes_report_a_row_that_differs_and_write_nothing(tmp
         cut_sheet(tmp_path / "page.png", tmp_path / "digits", None, None, "/".join(wrong))
     assert capsys.readouterr().out.strip().startswith(f"row 3: {len(rows[2])} digits, expected {len(rows[2]) + 1}")
     assert [p.name for p in (tmp_path / "digits").iterdir()] == ["page_preview.png"]
+
+
+@pytest.mark.parametrize("turn", [Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_270], ids=["left", "right"])
+def test_a_page_stored_sideways_without_exif_is_turned_and_says_so(tmp_path, capsys, turn):
+    image, rows = person_page({"small 0s and 1s"}, 2)
+    image.transpose(turn).save(tmp_path / "page.jpg", quality=90)
+    check_cut(tmp_path / "page.jpg", tmp_path / "digits", rows)
+    assert "note: the rows of page.jpg run down the page; read turned a quarter" in capsys.readouterr().out

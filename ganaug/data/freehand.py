@@ -119,10 +119,10 @@ def find_digits(sheet: torch.Tensor, lines: torch.Tensor) -> list[Box]:
     return [b for b in boxes if SMALL * height <= b.height <= 2.5 * height and b.width <= 2.5 * height]
 
 
-def row_slope(boxes: list[Box], height: float) -> float:
-    """The rows' common slope (rows rising or falling to the right, dy/dx) within ±MAX_SLOPE: the angle at which the
-    digits' centres, projected across it, bunch most tightly (the projection profile's sum of squares, in bins of a
-    quarter digit height), as a page's skew is found from its text lines."""
+def row_slope(boxes: list[Box], height: float) -> tuple[float, float]:
+    """The rows' common slope (rows rising or falling to the right, dy/dx) within ±MAX_SLOPE, and how tightly they
+    bunch there: the angle at which the digits' centres, projected across it, bunch most tightly (the projection
+    profile's sum of squares, in bins of a quarter digit height), as a page's skew is found from its text lines."""
     cy, cx = np.array([b.centre_y for b in boxes]), np.array([(b.left + b.right) / 2 for b in boxes])
     best, best_score = 0.0, -1.0
     for angle in np.arange(-MAX_SLOPE, MAX_SLOPE + 1e-9, 0.25):
@@ -131,7 +131,16 @@ def row_slope(boxes: list[Box], height: float) -> float:
         score = float((counts.astype(float) ** 2).sum())
         if score > best_score + 1e-9 or (abs(score - best_score) <= 1e-9 and abs(angle) < abs(best)):
             best, best_score = float(angle), score
-    return float(np.tan(np.radians(best)))
+    return float(np.tan(np.radians(best))), best_score
+
+
+def runs_down(boxes: list[Box]) -> bool:
+    """Whether the digits line up in columns far more (1.5 times) than in rows: a page turned a quarter."""
+    if len(boxes) < 6:
+        return False
+    height = float(np.median(sorted(b.height for b in boxes)[len(boxes) // 2:]))
+    turned = [Box(b.left, b.right, b.top, b.bottom) for b in boxes]
+    return row_slope(turned, height)[1] > 1.5 * row_slope(boxes, height)[1]
 
 
 def rows_of(boxes: list[Box], rows: int | None = None) -> list[list[Box]]:
@@ -147,7 +156,7 @@ def rows_of(boxes: list[Box], rows: int | None = None) -> list[list[Box]]:
         return []
     height = float(np.median(sorted(b.height for b in boxes)[len(boxes) // 2:]))
     full = [b for b in boxes if b.height >= 0.45 * height]
-    slope = row_slope(full, height)
+    slope, _ = row_slope(full, height)
 
     def across(box: Box) -> float:
         return box.centre_y - slope * (box.left + box.right) / 2
