@@ -31,8 +31,9 @@ from ganaug.utils.errors import UserError, exit_on_user_error
 PARALLEL_FROM = 64  # images from which they are prepared in worker processes, one per core
 COMMAND = Command("predict", "Read image files, folders of them and sheets of digits with a trained classifier.", {
     "out": Option("the folder for predictions.csv and the pictures", "outputs/predict/<time>", value="DIR"),
-    "sheet": Option("a photographed or scanned sheet of digits to read cell by cell", value="PHOTO"),
-    "rows": Option("the sheet's rows (or in PHOTO.yaml)", minimum=1, value="N"),
+    "sheet": Option("a photographed or scanned sheet of digits, read digit by digit and row by row", value="PHOTO"),
+    "rows": Option("the sheet's rows (or in PHOTO.yaml; a ruled grid needs them, a freehand sheet is read as found)",
+                   minimum=1, value="N"),
     "cols": Option("the sheet's columns (or in PHOTO.yaml)", minimum=1, value="N"),
 }, inputs="INPUT...")
 
@@ -53,8 +54,8 @@ def collect(predictor: Predictor, paths: list[Path], options: dict) -> tuple[lis
             raise UserError(f"no such file or folder: {shown(path)}")
         items += folder_items(path, predictor.class_names) if path.is_dir() else [Item(shown(path), path)]
     if options["sheet"] is not None:
-        settings = sheet_settings({key: options.get(key) for key in ("sheet", "rows", "cols")}, required=("rows", "cols"))
-        cells, bad = sheet_items(Path(options["sheet"]), settings["rows"], settings["cols"], predictor.preprocessing)
+        settings = sheet_settings({key: options.get(key) for key in ("sheet", "rows", "cols")}, required=())
+        cells, bad = sheet_items(Path(options["sheet"]), settings.get("rows"), settings.get("cols"), predictor.preprocessing)
         items, skipped = items + cells, skipped + bad
     return items, skipped
 
@@ -90,6 +91,15 @@ def prepared(predictor: Predictor, items: list[Item]) -> tuple[list[Item], torch
     return kept, torch.stack(digits) if digits else torch.empty(0, 1, 28, 28), skipped
 
 
+def sheet_rows(items: list[Item], probs: torch.Tensor, names: list[str]) -> list[str]:
+    """A sheet's rows read back as strings, one class name per digit, left to right (none without a sheet)."""
+    rows: dict[int, str] = {}
+    for item, p in zip(items, probs):
+        if item.row is not None:
+            rows[item.row] = rows.get(item.row, "") + names[int(p.argmax())]
+    return [rows[r] for r in sorted(rows)]
+
+
 def predict(checkpoint: Path, paths: list[Path], options: dict) -> dict:
     """Read every input with the classifier in `checkpoint`, print and write the results; returns a summary."""
     predictor = Predictor.load(checkpoint)
@@ -106,12 +116,16 @@ def predict(checkpoint: Path, paths: list[Path], options: dict) -> dict:
     table = outputs.rows([item.name for item in kept], probs, names, labels)
     for row in table:
         print(outputs.line(row))
+    summary_rows = sheet_rows(kept, probs, names)
+    for r, text in enumerate(summary_rows):
+        print(f"{options['sheet']} row {r + 1}: {text}")
     if skipped:
         print(f"skipped {len(skipped)} file(s):", *skipped, sep="\n  ")
     out.mkdir(parents=True, exist_ok=True)
     outputs.write_csv(out / "predictions.csv", table)
     outputs.save_image(out / "inputs.png", outputs.inputs_grid(digits, table))
-    summary = {"read": len(kept), "skipped": skipped, "unsure": sum(row["unsure"] for row in table), "accuracy": None}
+    summary = {"read": len(kept), "skipped": skipped, "unsure": sum(row["unsure"] for row in table), "accuracy": None,
+               "rows": summary_rows}
     known = torch.tensor([i for i, label in enumerate(labels) if label is not None], dtype=torch.long)
     if len(known):
         predicted, truth = probs.argmax(1)[known], torch.tensor([labels[i] for i in known.tolist()])

@@ -62,3 +62,34 @@ def test_a_page_stored_sideways_without_exif_is_turned_and_says_so(tmp_path, cap
     image.transpose(turn).save(tmp_path / "page.jpg", quality=90)
     check_cut(tmp_path / "page.jpg", tmp_path / "digits", rows)
     assert "note: the rows of page.jpg run down the page; read turned a quarter" in capsys.readouterr().out
+
+
+def test_predict_reads_a_sheet_of_numbers_back_as_strings(tmp_path, capsys):
+    """`predict CKPT sheet=PHOTO` with no rows or cols: each row as the string of digits the classifier reads."""
+    from ganaug.data.mnist import DIGITS
+    from ganaug.models.checkpoints import checkpoint_of
+    from ganaug.models.classifier import Classifier
+    from ganaug.pipeline import starting_points
+    from ganaug.predict import main
+
+    classifier = Classifier({"_target_": "cnn"}, class_names=DIGITS)  # the shipped pool-trained network
+    classifier.net.load_state_dict(starting_points.load_shipped(next(starting_points.SHIPPED_DIR.glob("classifier-*.pt"))))
+    torch.save(checkpoint_of(classifier), tmp_path / "classifier.ckpt")
+    image, rows = person_page({"sloped", "small 0s and 1s"}, 2)
+    image.save(tmp_path / "numbers.jpg", quality=90)
+    main([str(tmp_path / "classifier.ckpt"), f"sheet={tmp_path / 'numbers.jpg'}", f"out={tmp_path / 'read'}"])
+    read = [line.split(": ", 1)[1] for line in capsys.readouterr().out.splitlines() if " row " in line and "numbers.jpg" in line]
+    assert [len(text) for text in read] == [len(row) for row in rows]
+    right = sum(a == b for text, row in zip(read, rows) for a, b in zip(text, row))
+    assert right >= 0.9 * sum(map(len, rows))
+
+
+def test_a_sheet_yaml_gives_rows_of_numbers_the_same_way(tmp_path, command):
+    from ganaug.prepare import cli
+
+    image, rows = person_page({"touching"}, 2)
+    image.save(tmp_path / "page.jpg", quality=90)
+    (tmp_path / "page.yaml").write_text(f"labels: \"{'/'.join(rows)}\"\nout: digits\n")
+    result = command(cli, f"sheet={tmp_path / 'page.jpg'}", f"hydra.run.dir={tmp_path / 'run'}", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert len(list((tmp_path / "digits").glob("*/*.png"))) == sum(map(len, rows))

@@ -133,10 +133,10 @@ def test_a_sheet_yaml_is_plain_data(tmp_path, monkeypatch):
         photo.with_suffix(".yaml").write_text(text)
         with pytest.raises(UserError, match=error):
             sheet_settings({"sheet": str(photo)}, required=())
-    photo.with_suffix(".yaml").write_text("rows: 2\ncols: 5\nlabels: \"0/\"\nout: digits\n")
+    photo.with_suffix(".yaml").write_text("rows: 2\ncols: 5\nlabels: \"0.\"\nout: digits\n")
     settings = sheet_settings({"sheet": str(photo)}, required=())
     from ganaug.data.sheets import cell_labels
-    with pytest.raises(UserError, match="labels= holds the label '/', which cannot be a folder name"):
+    with pytest.raises(UserError, match="labels= holds the label '.', which cannot be a folder name"):
         cell_labels(settings["labels"], settings["rows"], settings["cols"])
 
 

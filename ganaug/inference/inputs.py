@@ -14,13 +14,14 @@ from ganaug.data.sheets import read_cells
 
 @dataclass
 class Item:
-    """One image to read: its name in the tables, its file (or its prepared digit, for a sheet's cell), and its
-    true class when it sits in a class-folder tree."""
+    """One image to read: its name in the tables, its file (or its prepared digit and row, for a sheet's cell), and
+    its true class when it sits in a class-folder tree."""
 
     name: str
     path: Path | None = None
     digit: torch.Tensor | None = None
     label: int | None = None
+    row: int | None = None
 
 
 def class_folders(root: Path, class_names: list[str]) -> list[Path] | None:
@@ -44,9 +45,9 @@ def folder_items(root: Path, class_names: list[str]) -> list[Item]:
     return [Item(shown(f), f, label=class_names.index(d.name)) for d in folders for f in files_under(d)]
 
 
-def sheet_items(photo: Path, rows: int, cols: int, preprocessing: dict) -> tuple[list[Item], list[str]]:
+def sheet_items(photo: Path, rows: int | None, cols: int | None, preprocessing: dict) -> tuple[list[Item], list[str]]:
     """The digits of a sheet as prepared digits named `PHOTO r<row> c<position>`, and what could not be read: cells
-    that hold no digit, and where the sheet does not match rows × cols."""
+    that hold no digit, and where the sheet does not match rows × cols (a freehand sheet without them: as found)."""
     _, cells, problems = read_cells(photo, rows, cols)
     items, skipped = [], [f"{shown(photo)}: {problem}" for problem in problems]
     for cell in cells:
@@ -54,7 +55,7 @@ def sheet_items(photo: Path, rows: int, cols: int, preprocessing: dict) -> tuple
         if cell.image is None:
             continue  # an empty grid cell: nothing was written there
         try:
-            items.append(Item(name, digit=to_mnist(cell.image, **preprocessing).float() / 255))
+            items.append(Item(name, digit=to_mnist(cell.image, **preprocessing).float() / 255, row=cell.row))
         except NotADigit as error:
             skipped.append(f"{name}: {error}")
     return items, skipped
