@@ -20,7 +20,7 @@ from torch.utils.data import DataLoader, Dataset
 
 from ganaug.data.folder import shown
 from ganaug.data.preprocessing import NotADigit
-from ganaug.data.sheets import sheet_settings
+from ganaug.data.sheets import preview, sheet_settings
 from ganaug.inference import outputs
 from ganaug.inference.inputs import Item, folder_items, sheet_items
 from ganaug.inference.predictor import Predictor
@@ -46,18 +46,20 @@ def parse(argv: list[str]) -> tuple[Path, list[Path], dict]:
     return checkpoint, paths, options
 
 
-def collect(predictor: Predictor, paths: list[Path], options: dict) -> tuple[list[Item], list[str]]:
-    """Every image to read, and the cells of a sheet that could not be prepared (with why)."""
-    items, skipped = [], []
+def collect(predictor: Predictor, paths: list[Path], options: dict) -> tuple[list[Item], list[str], tuple | None]:
+    """Every image to read, the cells of a sheet that could not be prepared (with why), and the sheet with its cells
+    (None without one)."""
+    items, skipped, page = [], [], None
     for path in paths:
         if not path.exists():
             raise UserError(f"no such file or folder: {shown(path)}")
         items += folder_items(path, predictor.class_names) if path.is_dir() else [Item(shown(path), path)]
     if options["sheet"] is not None:
         settings = sheet_settings({key: options.get(key) for key in ("sheet", "rows", "cols")}, required=())
-        cells, bad = sheet_items(Path(options["sheet"]), settings.get("rows"), settings.get("cols"), predictor.preprocessing)
+        cells, bad, page = sheet_items(Path(options["sheet"]), settings.get("rows"), settings.get("cols"),
+                                       predictor.preprocessing)
         items, skipped = items + cells, skipped + bad
-    return items, skipped
+    return items, skipped, page
 
 
 class Preparing(Dataset):
@@ -91,12 +93,14 @@ def prepared(predictor: Predictor, items: list[Item]) -> tuple[list[Item], torch
     return kept, torch.stack(digits) if digits else torch.empty(0, 1, 28, 28), skipped
 
 
-def sheet_rows(items: list[Item], probs: torch.Tensor, names: list[str]) -> list[str]:
-    """A sheet's rows read back as strings, one class name per digit, left to right (none without a sheet)."""
-    rows: dict[int, str] = {}
-    for item, p in zip(items, probs):
-        if item.row is not None:
-            rows[item.row] = rows.get(item.row, "") + names[int(p.argmax())]
+def sheet_rows(items: list[Item], table: list[dict]) -> list[tuple[str, list[int]]]:
+    """A sheet's rows read back: each as a string, one class name per digit left to right, and the positions
+    (from 1) of the digits read unsure (none without a sheet)."""
+    rows: dict[int, tuple[str, list[int]]] = {}
+    for item, row in zip(items, table):
+        if item.cell is not None:
+            text, unsure = rows.get(item.cell[0], ("", []))
+            rows[item.cell[0]] = (text + row["predicted"], unsure + ([len(text) + 1] if row["unsure"] else []))
     return [rows[r] for r in sorted(rows)]
 
 
@@ -104,7 +108,7 @@ def predict(checkpoint: Path, paths: list[Path], options: dict) -> dict:
     """Read every input with the classifier in `checkpoint`, print and write the results; returns a summary."""
     predictor = Predictor.load(checkpoint)
     out = Path(options["out"].replace("<time>", time.strftime("%Y-%m-%d_%H-%M-%S")))
-    items, skipped = collect(predictor, paths, options)
+    items, skipped, page = collect(predictor, paths, options)
     kept, digits, unreadable = prepared(predictor, items)
     skipped += unreadable
     if not kept:
@@ -116,16 +120,19 @@ def predict(checkpoint: Path, paths: list[Path], options: dict) -> dict:
     table = outputs.rows([item.name for item in kept], probs, names, labels)
     for row in table:
         print(outputs.line(row))
-    summary_rows = sheet_rows(kept, probs, names)
-    for r, text in enumerate(summary_rows):
-        print(f"{options['sheet']} row {r + 1}: {text}")
+    summary_rows = sheet_rows(kept, table)
+    for r, (text, unsure) in enumerate(summary_rows):
+        print(f"{options['sheet']} row {r + 1}: {text}" + (f"  (unsure: digit {', '.join(map(str, unsure))})" if unsure else ""))
     if skipped:
         print(f"skipped {len(skipped)} file(s):", *skipped, sep="\n  ")
     out.mkdir(parents=True, exist_ok=True)
     outputs.write_csv(out / "predictions.csv", table)
     outputs.save_image(out / "inputs.png", outputs.inputs_grid(digits, table))
+    if page is not None:  # the sheet with each digit's box and reading, unsure ones in red
+        read = {item.cell: (row["predicted"], row["unsure"]) for item, row in zip(kept, table) if item.cell is not None}
+        preview(*page, read).save(out / "sheet_preview.png")
     summary = {"read": len(kept), "skipped": skipped, "unsure": sum(row["unsure"] for row in table), "accuracy": None,
-               "rows": summary_rows}
+               "rows": [text for text, _ in summary_rows]}
     known = torch.tensor([i for i, label in enumerate(labels) if label is not None], dtype=torch.long)
     if len(known):
         predicted, truth = probs.argmax(1)[known], torch.tensor([labels[i] for i in known.tolist()])
@@ -136,6 +143,7 @@ def predict(checkpoint: Path, paths: list[Path], options: dict) -> dict:
             outputs.save_image(out / "misread.png", outputs.inputs_grid(digits[misread], [table[i] for i in misread.tolist()]))
         summary["accuracy"] = (predicted == truth).double().mean().item()
     print(f"{len(kept)} image(s) read ({summary['unsure']} unsure); written to {out}: predictions.csv inputs.png"
+          + (" sheet_preview.png" if page is not None else "")
           + (" confusion.png" + (" misread.png" if summary["accuracy"] < 1 else "") if len(known) else ""))
     return summary
 

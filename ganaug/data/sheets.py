@@ -318,24 +318,11 @@ def cut_sheet(photo: Path, out: Path, rows: int | None, cols: int | None, labels
         rows, cols = len(names), (lengths[0] if len(set(lengths)) == 1 else None)
     area, cells, problems = read_cells(photo, rows, cols, layout, lengths)
     preview_path = out / f"{photo.stem}_preview.png"
-    preview = to_pil_image(area).convert("RGB")
-    draw = ImageDraw.Draw(preview)
     bad_rows = {int(p.split()[1].rstrip(":")) - 1 for p in problems if p.startswith("row ")}
-    for cell in cells:
-        b = cell.box
-        wrong = bool(problems) and (cell.row in bad_rows or cell.row >= rows)
-        draw.rectangle([b.left, b.top, b.right, b.bottom], outline="red" if wrong else "blue")
-        if cell.image is not None:
-            label = "?" if problems or not given else names[cell.row][cell.col]
-            draw.text((b.left + 3, b.top + 2), f"{cell.row + 1}:{label}", fill="red")
-    for r in sorted({cell.row for cell in cells}):  # each row's line, so the grouping shows
-        row = [cell.box for cell in cells if cell.row == r]
-        if len(row) > 1:
-            first, last = min(row, key=lambda b: b.left), max(row, key=lambda b: b.right)
-            draw.line([((first.left + first.right) / 2, first.centre_y), ((last.left + last.right) / 2, last.centre_y)],
-                      fill="green", width=2)
+    marks = {(cell.row, cell.col): ("?" if problems or not given else names[cell.row][cell.col],
+                                    bool(problems) and (cell.row in bad_rows or cell.row >= rows)) for cell in cells}
     out.mkdir(parents=True, exist_ok=True)
-    preview.save(preview_path)
+    preview(area, cells, marks).save(preview_path)
     if problems:
         print(*problems, sep="\n")
         shape = f"rows={rows} cols={cols}" if cols is not None or not given else f"labels={labels!r}"
@@ -350,6 +337,26 @@ def cut_sheet(photo: Path, out: Path, rows: int | None, cols: int | None, labels
             Image.fromarray((cell.image * 255).round().byte().numpy()).save(target)
     written = sum(cell.image is not None for cell in cells)
     return written, len(cells) - written
+
+
+def preview(area: torch.Tensor, cells: list[Cell], marks: dict[tuple[int, int], tuple[str, bool]]) -> Image.Image:
+    """The sheet with each digit's box (red where `marks` flags it, blue otherwise) and `row:label` beside it, and
+    each row's line in green, so the grouping shows; `marks` maps (row, position) to (label, flagged)."""
+    image = to_pil_image(area).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    for cell in cells:
+        b = cell.box
+        label, flagged = marks.get((cell.row, cell.col), ("", False))
+        draw.rectangle([b.left, b.top, b.right, b.bottom], outline="red" if flagged else "blue")
+        if cell.image is not None:
+            draw.text((b.left + 3, b.top + 2), f"{cell.row + 1}:{label}", fill="red")
+    for r in sorted({cell.row for cell in cells}):
+        row = [cell.box for cell in cells if cell.row == r]
+        if len(row) > 1:
+            first, last = min(row, key=lambda b: b.left), max(row, key=lambda b: b.right)
+            draw.line([((first.left + first.right) / 2, first.centre_y), ((last.left + last.right) / 2, last.centre_y)],
+                      fill="green", width=2)
+    return image
 
 
 def found_digits(cells: list[Cell], preview_path: Path) -> str:

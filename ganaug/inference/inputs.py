@@ -9,7 +9,7 @@ import torch
 
 from ganaug.data.folder import shown, visible
 from ganaug.data.preprocessing import NotADigit, to_mnist
-from ganaug.data.sheets import read_cells
+from ganaug.data.sheets import Cell, read_cells
 
 
 @dataclass
@@ -21,7 +21,7 @@ class Item:
     path: Path | None = None
     digit: torch.Tensor | None = None
     label: int | None = None
-    row: int | None = None
+    cell: tuple[int, int] | None = None  # (row, position) on a sheet
 
 
 def class_folders(root: Path, class_names: list[str]) -> list[Path] | None:
@@ -45,17 +45,19 @@ def folder_items(root: Path, class_names: list[str]) -> list[Item]:
     return [Item(shown(f), f, label=class_names.index(d.name)) for d in folders for f in files_under(d)]
 
 
-def sheet_items(photo: Path, rows: int | None, cols: int | None, preprocessing: dict) -> tuple[list[Item], list[str]]:
-    """The digits of a sheet as prepared digits named `PHOTO r<row> c<position>`, and what could not be read: cells
-    that hold no digit, and where the sheet does not match rows × cols (a freehand sheet without them: as found)."""
-    _, cells, problems = read_cells(photo, rows, cols)
+def sheet_items(photo: Path, rows: int | None, cols: int | None,
+                preprocessing: dict) -> tuple[list[Item], list[str], tuple[torch.Tensor, list[Cell]]]:
+    """The digits of a sheet as prepared digits named `PHOTO r<row> c<position>`, what could not be read (cells that
+    hold no digit, and where the sheet does not match rows × cols; a freehand sheet without them is read as found),
+    and the straightened sheet with its cells, for a preview."""
+    area, cells, problems = read_cells(photo, rows, cols)
     items, skipped = [], [f"{shown(photo)}: {problem}" for problem in problems]
     for cell in cells:
         name = f"{shown(photo)} r{cell.row} c{cell.col}"
         if cell.image is None:
             continue  # an empty grid cell: nothing was written there
         try:
-            items.append(Item(name, digit=to_mnist(cell.image, **preprocessing).float() / 255, row=cell.row))
+            items.append(Item(name, digit=to_mnist(cell.image, **preprocessing).float() / 255, cell=(cell.row, cell.col)))
         except NotADigit as error:
             skipped.append(f"{name}: {error}")
-    return items, skipped
+    return items, skipped, (area, cells)
