@@ -63,10 +63,13 @@ def served(checkpoint, tmp_path_factory):
 
 
 def test_a_drawn_digit_is_read_through_the_pages_api(served, tmp_path):
+    """The page's answers through its API. The clients leave the pictures the page shows on the server
+    (download_files=False): the tests read probabilities and messages, and fetching each picture is one more request
+    that a loaded CI machine once saw cut off."""
     url, _ = served
     dm = BuiltinDigits(n_per_class=1, test_per_class=1)
     dm.setup()
-    client = Client(url, verbose=False)
+    client = Client(url, verbose=False, download_files=False)
     for digit, label in list(zip(dm.test_x, dm.test_y))[:4]:
         _, probabilities, message = client.predict(handle_file(drawn(digit, tmp_path / f"{label}.png")),
                                                    api_name="/read_image")
@@ -77,7 +80,7 @@ def test_collect_saves_each_drawing_under_the_class_asked_for(served, tmp_path):
     url, collect = served
     dm = BuiltinDigits(n_per_class=1, test_per_class=1)
     dm.setup()
-    client = Client(url, verbose=False)
+    client = Client(url, verbose=False, download_files=False)
     picture = drawn(dm.test_x[0], tmp_path / "d.png")
     _, told = client.predict({"background": None, "layers": [], "composite": handle_file(picture)}, api_name="/save")
     assert (collect / "0" / "0.png").is_file() and "Draw a **1**" in told
@@ -102,7 +105,7 @@ def test_the_demo_command_starts_answers_on_localhost_and_reads_a_digit(checkpoi
                 time.sleep(0.5)
         dm = BuiltinDigits(n_per_class=1, test_per_class=1)
         dm.setup()
-        _, probabilities, _ = Client(url, verbose=False).predict(
+        _, probabilities, _ = Client(url, verbose=False, download_files=False).predict(
             handle_file(drawn(dm.test_x[3], tmp_path / "digit.png")), api_name="/read_image")
         assert probabilities["label"] == str(dm.test_y[3].item())
     finally:
