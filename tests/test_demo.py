@@ -147,6 +147,7 @@ def test_a_port_in_use_is_one_line(checkpoint, capsys):
     assert "is in use; pick another with port=N" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # 17 s; the page's API and the command's own start are in the default run
 @pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("chromedriver")),
                     reason="needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)")
 def test_a_browser_draws_on_the_canvas_and_sees_a_reading(served, tmp_path):

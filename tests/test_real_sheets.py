@@ -56,7 +56,8 @@ def test_rows_given_with_slashes_report_a_row_that_differs_and_write_nothing(tmp
     assert [p.name for p in (tmp_path / "digits").iterdir()] == ["page_preview.png"]
 
 
-@pytest.mark.parametrize("turn", [Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_270], ids=["left", "right"])
+@pytest.mark.parametrize("turn", [Image.Transpose.ROTATE_90, pytest.param(Image.Transpose.ROTATE_270, marks=pytest.mark.slow)],
+                         ids=["left", "right"])
 def test_a_page_stored_sideways_without_exif_is_turned_and_says_so(tmp_path, capsys, turn):
     image, rows = person_page({"small 0s and 1s"}, 2)
     image.transpose(turn).save(tmp_path / "page.jpg", quality=90)
