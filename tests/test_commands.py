@@ -42,6 +42,15 @@ def test_an_unknown_option_is_one_line_naming_the_closest(name, typo, error, cap
     assert stopped.value.code == 2 and err.count("\n") == 1 and err.startswith(f"ganaug.{name}: error: {error}")
 
 
+def test_report_gives_an_unknown_option_one_line(capsys):
+    from ganaug.report import main as report_main
+
+    with pytest.raises(SystemExit) as stopped:
+        report_main(["sweep", "--plot"])
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and err == "ganaug.report: error: unrecognized arguments: --plot; see python -m ganaug.report --help\n"
+
+
 def test_the_console_script_runs_the_commands_and_names_a_mistyped_one(monkeypatch, capsys):
     """`ganaug COMMAND ARGS` runs `python -m ganaug.COMMAND ARGS` (.ci/wheel_check runs the installed script)."""
     monkeypatch.setattr(sys, "argv", ["ganaug"])
