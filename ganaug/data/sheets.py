@@ -228,29 +228,33 @@ def read_cells(photo: Path, rows: int | None, cols: int | None, layout: str = "a
         return grid_cells(sheet, rows, cols) + ([],)
     if lengths is None and rows is not None and cols is not None:
         lengths = [cols] * rows
-    even, lines = upright(even, lines, photo)
-    return freehand_cells(even, lines, rows if lengths is None else len(lengths), lengths)
+    even, boxes = upright(even, lines, photo)
+    return freehand_cells(even, boxes, rows if lengths is None else len(lengths), lengths)
 
 
-def reading_confidence(sheet: torch.Tensor, lines: torch.Tensor, most: int = 30) -> float:
-    """How confidently the shipped digit network reads the first `most` digits found on a sheet (mean top probability)."""
-    boxes = find_digits(sheet, lines)[:most]
+def reading_confidence(sheet: torch.Tensor, boxes: list[Box], most: int = 30) -> float:
+    """How confidently the shipped digit network reads the first `most` of a sheet's digits (mean top probability)."""
     if not boxes:
         return 0.0
-    digits = torch.stack([to_mnist(sheet[b.top : b.bottom, b.left : b.right]).float() / 255 for b in boxes])
+    digits = torch.stack([to_mnist(sheet[b.top : b.bottom, b.left : b.right]).float() / 255 for b in boxes[:most]])
     return DigitFeatures.load().probabilities(digits).max(1).values.mean().item()
 
 
-def upright(sheet: torch.Tensor, lines: torch.Tensor, photo: Path) -> tuple[torch.Tensor, torch.Tensor]:
-    """The freehand sheet with its rows running across: a page whose digits line up in columns far more than in rows
-    (a photo stored sideways without an EXIF orientation) is turned a quarter, the way the digit network reads more
-    confidently, and one line says so."""
-    if not runs_down(find_digits(sheet, lines)):
-        return sheet, lines
-    turns = {1: "anticlockwise", 3: "clockwise"}
-    best = max(turns, key=lambda k: reading_confidence(torch.rot90(sheet, k), torch.rot90(lines, k)))
-    print(f"note: the rows of {photo.name} run down the page; read turned a quarter {turns[best]}")
-    return torch.rot90(sheet, best).contiguous(), torch.rot90(lines, best).contiguous()
+def upright(sheet: torch.Tensor, lines: torch.Tensor, photo: Path) -> tuple[torch.Tensor, list[Box]]:
+    """The freehand sheet with its rows running across, and its digits (found once for each way it is read): a page
+    whose digits line up in columns far more than in rows (a photo stored sideways without an EXIF orientation) is
+    turned a quarter, the way the digit network reads more confidently, and one line says so."""
+    boxes = find_digits(sheet, lines)
+    if not runs_down(boxes):
+        return sheet, boxes
+    turned = {}
+    for k in (1, 3):
+        page = torch.rot90(sheet, k).contiguous()
+        turned[k] = page, find_digits(page, torch.rot90(lines, k))
+    best = max(turned, key=lambda k: reading_confidence(*turned[k]))
+    print(f"note: the rows of {photo.name} run down the page; read turned a quarter "
+          f"{'anticlockwise' if best == 1 else 'clockwise'}")
+    return turned[best]
 
 
 def even_light(sheet: torch.Tensor) -> torch.Tensor:
@@ -282,11 +286,12 @@ def grid_cells(sheet: torch.Tensor, rows: int, cols: int) -> tuple[torch.Tensor,
     return area, cells
 
 
-def freehand_cells(sheet: torch.Tensor, lines: torch.Tensor, rows: int | None,
+def freehand_cells(sheet: torch.Tensor, boxes: list[Box], rows: int | None,
                    lengths: list[int] | None) -> tuple[torch.Tensor, list[Cell], list[str]]:
-    """Each digit written freehand, in `rows` rows (found as they are where not given) read top to bottom and left to
-    right, and the rows whose count differs from their expected `lengths` (none checked where they are not given)."""
-    found = rows_of(find_digits(sheet, lines), rows)
+    """The sheet's digits (`boxes`, written freehand), in `rows` rows (found as they are where not given) read top to
+    bottom and left to right, and the rows whose count differs from their expected `lengths` (none checked where they
+    are not given)."""
+    found = rows_of(boxes, rows)
     expected = lengths if lengths is not None and len(lengths) == len(found) else [None] * len(found)
     found = [split_touching(row, sheet, n) for row, n in zip(found, expected)]
     if not found:

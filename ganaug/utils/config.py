@@ -192,12 +192,12 @@ def check_overrides(overrides: Sequence[str], config_name: str) -> None:
     """
     overrides, dirs = user_config_dirs(overrides)
     check_group_keys(overrides, config_name, dirs)
-    choices, assignments = [], []
+    choices, assignments, known_groups = [], [], groups(dirs)
     for arg in overrides:
         key, is_assignment, value = arg.partition("=")
         if not is_assignment or key.startswith(("+", "~", "hydra")):
             continue
-        if key in groups(dirs):
+        if key in known_groups:
             choices.append(f"{key}={value if value.startswith('[') else value.split(',')[0]}")  # a list, or a sweep's first
         else:
             assignments.append(key)
