@@ -1,7 +1,7 @@
 """Framework overhead: ganaug's Classifier and GAN through the Lightning Trainer, as the experiments run them,
 against a plain PyTorch loop doing the same optimizer steps on the same data and networks.
 
-    python benchmarks/overhead.py [--repeats 5] [--cnn-epochs 20] [--gan-steps 200]
+    python benchmarks/overhead.py [--repeats 5] [--cnn-epochs 20] [--gan-steps 200] [--gans dagan,dcgan] [--threads N]
 
 Prints the median wall seconds of each and the ratio ganaug / plain. Run it on an otherwise idle machine.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
+from functools import partial
 from pathlib import Path
 
 import torch
@@ -18,6 +19,8 @@ from hydra.utils import instantiate
 from timing import config, ganaug_cnn, ganaug_gan, timed
 
 from ganaug.models.augmentations import DiffAugment
+from ganaug.models.dagan import other_of_class
+from ganaug.utils.runtime import setup
 
 
 def plain_cnn(cfg, dm, epochs: int) -> None:
@@ -33,8 +36,38 @@ def plain_cnn(cfg, dm, epochs: int) -> None:
             opt.step()
 
 
+class ByLabel:
+    """The conditional GAN's conditioning (gan=dcgan): G and D see the class labels."""
+
+    def __init__(self, dm) -> None:
+        pass
+
+    def pairs(self, real: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return y, real
+
+    def critic(self, D, augment, x: torch.Tensor, condition: torch.Tensor) -> torch.Tensor:
+        return D(augment(x), condition)
+
+
+class ByImage:
+    """DAGAN's conditioning (gan=dagan): G and D see a source image; D's real pairs are two digits of one class."""
+
+    def __init__(self, dm) -> None:
+        self.x, self.y = dm.train_x, dm.train_y
+
+    def pairs(self, real: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return real, other_of_class(real, y, self.x, self.y)
+
+    def critic(self, D, augment, x: torch.Tensor, condition: torch.Tensor) -> torch.Tensor:
+        return D(augment(torch.cat([condition, x], dim=1)))
+
+
+CONDITIONING = {"ganaug.models.gan.GAN": ByLabel, "ganaug.models.dagan.DAGAN": ByImage}
+
+
 def plain_gan(cfg, dm, steps: int) -> None:
     m = cfg.gan.module
+    conditioning = CONDITIONING[m._target_](dm)
     G, D = instantiate(m.generator), instantiate(m.discriminator)
     ema = torch.optim.swa_utils.AveragedModel(
         G, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(m.ema_decay), use_buffers=True
@@ -46,17 +79,19 @@ def plain_gan(cfg, dm, steps: int) -> None:
     done = 0
     while done < steps:
         for real, y in dm.real_loader(batch_size=cfg.gan.batch_size):
-            real = real * 2 - 1
-            half = y[: len(y) // 2].repeat(2)
-            z = torch.randn(len(half), G.latent_dim)
-            fake = G(z, half)
-            d_real, d_fake = D(augment(real), y), D(augment(fake.detach()), half)
+            condition, real = conditioning.pairs(real * 2 - 1, y)
+            half = condition[: len(condition) // 2]
+            fake_condition = torch.cat([half, half])
+            z = torch.randn(len(fake_condition), G.latent_dim)
+            fake = G(z, fake_condition)
+            d_real = conditioning.critic(D, augment, real, condition)
+            d_fake = conditioning.critic(D, augment, fake.detach(), fake_condition)
             d_loss = bce(d_real, torch.ones_like(d_real)) + bce(d_fake, torch.zeros_like(d_fake))
             d_opt.zero_grad()
             d_loss.backward()
             d_opt.step()
             D.requires_grad_(False)  # G's step: D fixed, as Lightning's toggle_optimizer does
-            d_fake = D(augment(fake), half)
+            d_fake = conditioning.critic(D, augment, fake, fake_condition)
             (f1, f2), (z1, z2) = fake.chunk(2), z.chunk(2)
             g_loss = bce(d_fake, torch.ones_like(d_fake)) + m.mode_seeking / (
                 (f1 - f2).abs().mean() / (z1 - z2).abs().mean() + 1e-5
@@ -76,23 +111,30 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--cnn-epochs", type=int, default=20)
     parser.add_argument("--gan-steps", type=int, default=200)
+    parser.add_argument("--gans", default="dagan,dcgan", help="the generators to time (gan=NAME), comma-separated")
+    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
     args = parser.parse_args()
-    cfg = config(["experiment=baseline"])
-    dm = instantiate(cfg.data)
+    setup(args.threads)
+    cnn_cfg = config(["experiment=baseline"])
+    gan_cfgs = {name: config(["experiment=augmented", f"gan={name}"]) for name in args.gans.split(",")}
+    dm = instantiate(cnn_cfg.data)
     dm.setup()
-    times: dict[str, list[float]] = {k: [] for k in ("ganaug_cnn", "plain_cnn", "ganaug_gan", "plain_gan")}
+    rows = {"CNN": (partial(ganaug_cnn, cnn_cfg, dm, None, args.cnn_epochs), partial(plain_cnn, cnn_cfg, dm, args.cnn_epochs))}
+    rows |= {name: (partial(ganaug_gan, cfg, dm, args.gan_steps), partial(plain_gan, cfg, dm, args.gan_steps))
+             for name, cfg in gan_cfgs.items()}
+    times = {name: ([], []) for name in rows}
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(args.repeats):  # alternate, so drift in machine speed hits both alike
-            times["ganaug_cnn"].append(timed(ganaug_cnn, cfg, dm, None, args.cnn_epochs, Path(tmp)))
-            times["plain_cnn"].append(timed(plain_cnn, cfg, dm, args.cnn_epochs))
-            times["ganaug_gan"].append(timed(ganaug_gan, cfg, dm, args.gan_steps, Path(tmp)))
-            times["plain_gan"].append(timed(plain_gan, cfg, dm, args.gan_steps))
+            for name, (lightning, plain) in rows.items():
+                times[name][0].append(timed(lightning, Path(tmp)))
+                times[name][1].append(timed(plain))
     steps = args.cnn_epochs * len(dm.train_dataloader())
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {args.repeats} repeats, median seconds")
     print("| loop | ganaug (Lightning) | plain PyTorch | ratio |")
     print("| --- | --- | --- | --- |")
-    for name, label in (("cnn", f"CNN, {steps} SGD steps"), ("gan", f"GAN, {args.gan_steps} D/G iterations")):
-        a, b = statistics.median(times[f"ganaug_{name}"]), statistics.median(times[f"plain_{name}"])
+    for name, (lightning, plain) in times.items():
+        label = f"CNN, {steps} SGD steps" if name == "CNN" else f"gan={name}, {args.gan_steps} D/G iterations"
+        a, b = statistics.median(lightning), statistics.median(plain)
         print(f"| {label} | {a:.2f} | {b:.2f} | {a / b:.2f} |")
 
 

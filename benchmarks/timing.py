@@ -8,6 +8,7 @@ import pytorch_lightning as pl
 from hydra import compose, initialize_config_dir
 from hydra.utils import instantiate
 
+from ganaug.pipeline.generator_stage import new_gan
 from ganaug.utils.config import CONFIG_DIR
 from ganaug.utils.trainers import make_trainer
 
@@ -25,7 +26,7 @@ def ganaug_cnn(cfg, dm, fakes, epochs: int, out: Path) -> None:
 
 
 def ganaug_gan(cfg, dm, steps: int, out: Path) -> None:
-    gan = instantiate(cfg.gan.module, class_names=dm.class_names)
+    gan = new_gan(cfg, dm, None)  # DAGAN keeps the training images as its sources
     trainer = make_trainer(cfg, out, "gan", max_steps=2 * steps)
     trainer.fit(gan, train_dataloaders=dm.real_loader(batch_size=cfg.gan.batch_size))
 

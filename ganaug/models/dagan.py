@@ -11,6 +11,24 @@ from ganaug.models.sources import SourceImages
 from ganaug.utils.errors import UserError
 
 
+def other_of_class(real: torch.Tensor, labels: torch.Tensor, sources_x: torch.Tensor,
+                   sources_y: torch.Tensor) -> torch.Tensor:
+    """For each image of `real` (in [-1, 1]), another image of its class from `sources_x` (in [0, 1], labels
+    `sources_y`), never itself, returned in [-1, 1].
+
+    A draw among the first n-1 images of the class that hits the image itself takes the class's last image
+    instead, so the partner is uniform over the n-1 others.
+    """
+    counts = sources_y.bincount(minlength=int(labels.max()) + 1)
+    starts = counts.cumsum(0) - counts
+    by_class = sources_y.argsort(stable=True)
+    draw = (torch.rand(len(labels), device=real.device) * (counts[labels] - 1)).long()
+    partner = sources_x[by_class[starts[labels] + draw]] * 2 - 1
+    itself = (partner == real).flatten(1).all(1)
+    last = sources_x[by_class[starts[labels] + counts[labels] - 1]] * 2 - 1
+    return torch.where(itself[:, None, None, None], last, partner)
+
+
 @register("dagan")
 class DAGAN(SourceImages, GAN):
     """The GAN's training loop with images, not labels, as the condition.
@@ -41,19 +59,8 @@ class DAGAN(SourceImages, GAN):
         return self.discriminator(self.augment(torch.cat([condition, x], dim=1)))
 
     def real_pairs(self, real: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Each real image as the source, and another real image of its class (never itself) as the real partner.
-
-        A draw among the first n-1 images of the class that hits the image itself takes the class's last image
-        instead, so the partner is uniform over the n-1 others.
-        """
-        counts = self.sources_y.bincount(minlength=int(labels.max()) + 1)
-        starts = counts.cumsum(0) - counts
-        by_class = self.sources_y.argsort(stable=True)
-        draw = (torch.rand(len(labels), device=self.device) * (counts[labels] - 1)).long()
-        partner = self.sources_x[by_class[starts[labels] + draw]] * 2 - 1
-        itself = (partner == real).flatten(1).all(1)
-        last = self.sources_x[by_class[starts[labels] + counts[labels] - 1]] * 2 - 1
-        return real, torch.where(itself[:, None, None, None], last, partner)
+        """Each real image as the source, and another real image of its class as the real partner."""
+        return real, other_of_class(real, labels, self.sources_x, self.sources_y)
 
     def sample_conditions(self, labels: torch.Tensor, seed: int) -> torch.Tensor:
         """The source images (in [-1, 1]) the fakes of `labels` are drawn from."""
