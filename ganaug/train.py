@@ -14,6 +14,7 @@ from ganaug.pipeline.runner import run
 from ganaug.utils import results, runtime
 from ganaug.utils.config import CONFIG_PATH, check_overrides
 from ganaug.utils.errors import Diverged, exit_on_user_error
+from ganaug.utils.launching import default_launcher
 from ganaug.utils.trainers import thread_count
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ def multirun_flag_first(argv: list[str]) -> list[str]:
 
 def cli(argv: list[str]) -> None:
     """The command line: a key the config does not have is one line; the rest goes to Hydra."""
-    sys.argv[1:] = multirun_flag_first(argv)
+    sys.argv[1:] = default_launcher(multirun_flag_first(argv))
     with exit_on_user_error("ganaug"):
         check_overrides(sys.argv[1:], "train")
     main()

@@ -9,6 +9,8 @@ from conftest import FAST
 from omegaconf import OmegaConf
 
 from ganaug.report import main as report
+from ganaug.utils import launching
+from ganaug.utils.launching import default_launcher, runs_at_once, sweep_size
 from ganaug.utils.trainers import thread_count
 
 
@@ -29,6 +31,50 @@ def test_thread_count_divides_the_cores_between_parallel_runs(monkeypatch, threa
     assert thread_count(threads, OmegaConf.create(launcher)) == expected
 
 
+@pytest.mark.parametrize(
+    "overrides, size",
+    [(["experiment=augmented", "seed=0,1,2"], 3), (["seed=range(5)", "augment.ratio=0.5,1"], 10),
+     (["seed=0"], 1), (["gan=glob(*)"], None), (["hydra.launcher.n_jobs=2,3", "seed=0,1"], 2)],
+)
+def test_sweep_size_counts_the_runs_of_the_command_line(overrides, size):
+    assert sweep_size(overrides) == size
+
+
+@pytest.mark.parametrize(
+    "runs, cores, memory, expected",
+    [(3, 2, 24, 3), (4, 2, 24, 2), (5, 2, 24, 2), (None, 2, 24, 2), (3, 16, 64, 3), (40, 16, 64, 16),
+     (40, 16, 12, 8), (3, 2, 0, 3), (2, 2, 1, 1)],
+)
+def test_runs_at_once_fill_the_cores_within_the_memory(runs, cores, memory, expected):
+    assert runs_at_once(runs, cores, memory) == expected
+
+
+@pytest.mark.parametrize(
+    "argv, added",
+    [
+        (["-m", "experiment=augmented", "seed=0,1,2"], ["hydra/launcher=parallel", "hydra.launcher.n_jobs=3"]),
+        (["-m", "seed=0,1,2,3"], ["hydra/launcher=parallel", "hydra.launcher.n_jobs=2"]),
+        (["experiment=augmented", "seed=0"], []),  # one run, no sweep
+        (["-m", "seed=0"], []),  # a sweep of one run
+        (["-m", "seed=0,1", "hydra/launcher=basic"], []),  # the user's choice stands
+        (["-m", "seed=0,1", "hydra.launcher.n_jobs=4"], []),
+    ],
+)
+def test_a_multirun_of_several_runs_goes_side_by_side_unless_a_launcher_is_named(monkeypatch, argv, added):
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setattr(launching, "memory_gib", lambda: 24.0)
+    assert default_launcher(argv) == argv + added
+
+
+def test_without_the_joblib_launcher_or_a_second_core_a_multirun_goes_one_by_one(monkeypatch):
+    argv = ["-m", "seed=0,1,2"]
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    assert default_launcher(argv) == argv
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setattr("importlib.util.find_spec", lambda name: None)
+    assert default_launcher(argv) == argv
+
+
 def multirun(tmp_path, *overrides: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "ganaug.train", "-m", "experiment=baseline", "seed=0,1", *FAST,
@@ -38,11 +84,13 @@ def multirun(tmp_path, *overrides: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("launcher", ["submitit_local", "parallel"])
+@pytest.mark.parametrize("launcher", ["submitit_local", "parallel", None])  # None: the default, joblib side by side
 def test_a_two_run_sweep_through_a_launcher_completes_and_is_reported(tmp_path, launcher):
-    result = multirun(tmp_path, f"hydra/launcher={launcher}")
+    result = multirun(tmp_path, *([f"hydra/launcher={launcher}"] if launcher else []))
     assert result.returncode == 0, result.stderr[-3000:]
     runs = [json.loads(p.read_text()) for p in (tmp_path / "sweep").glob("*/metrics.json")]
     assert sorted(r["seed"] for r in runs) == [0, 1] and all(r["status"] == "complete" for r in runs)
     report([str(tmp_path / "sweep")])
     assert re.search(r"\| baseline [^|]*\| 2 \|", (tmp_path / "sweep" / "report.md").read_text())  # both runs
+    if launcher != "submitit_local":  # side by side: each progress line says which run it is
+        assert re.search(r"#0 classifier: 100%", result.stderr) and re.search(r"#1 classifier: 100%", result.stderr)

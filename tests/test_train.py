@@ -72,6 +72,11 @@ def test_augmented_trains_gan_once_and_reuses_it_for_another_ratio(make_cfg, tmp
     assert (rerun["test_acc"], rerun["curve"], rerun["fid"]) == (first["test_acc"], first["curve"], first["fid"])
 
 
+# Sweeps in this process run one by one: side by side (the default where joblib is installed), the runs' output
+# comes from other processes, which capfd does not see; tests/test_launchers.py runs those.
+ONE_BY_ONE = "hydra/launcher=basic"
+
+
 def train_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """`python -m ganaug.train ARGS` in its own process (for what only a new process shows)."""
     return subprocess.run(
@@ -108,7 +113,7 @@ def test_two_seed_multirun_rerun_skips_finished_runs_and_redoes_broken_ones(tmp_
         (tmp_path / "data" / "digits" / str(labels[i].item())).mkdir(parents=True, exist_ok=True)
         write_png(images[i], str(tmp_path / "data" / "digits" / str(labels[i].item()) / f"{i}.png"))
     # -m after the first override, as in the README
-    args = ("experiment=baseline", "-m", "seed=0,1", *FAST, f"hydra.sweep.dir={sweep}",
+    args = ("experiment=baseline", "-m", "seed=0,1", *FAST, f"hydra.sweep.dir={sweep}", ONE_BY_ONE,
             "data=folder", "data.root=data/digits", "data.n_per_class=1", "data.test_fraction=0.3")
     result = command(cli, *args, cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -128,7 +133,8 @@ def test_two_seed_multirun_rerun_skips_finished_runs_and_redoes_broken_ones(tmp_
 def test_divergence_fails_that_run_with_one_line_and_the_sweep_goes_on(tmp_path, command):
     sweep = tmp_path / "sweep"
     result = command(
-        cli, "experiment=baseline", "-m", "classifier.module.lr=1e6,0.05", *FAST, f"hydra.sweep.dir={sweep}", cwd=tmp_path
+        cli, "experiment=baseline", "-m", "classifier.module.lr=1e6,0.05", *FAST, f"hydra.sweep.dir={sweep}", ONE_BY_ONE,
+        cwd=tmp_path
     )
     assert result.returncode == 0, result.stderr[-2000:]
     runs = {p.parent.name: json.loads(p.read_text()) for p in sweep.glob("*/metrics.json")}
@@ -168,7 +174,7 @@ def test_sweep_interrupted_by_ctrl_c_reruns_only_what_was_missing(tmp_path):
 
     sweep = tmp_path / "sweep"
     args = ["-m", "ganaug.train", "experiment=baseline", "-m", "seed=0,1", *FAST, "classifier.epochs=40",
-            f"hydra.sweep.dir={sweep}"]
+            f"hydra.sweep.dir={sweep}", ONE_BY_ONE]
     proc = subprocess.Popen([sys.executable, *args], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 240
     # Wait until the second run has begun (its real.png is written just before training): a Ctrl-C sent the

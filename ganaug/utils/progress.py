@@ -6,6 +6,9 @@ import sys
 import time
 
 import pytorch_lightning as pl
+from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
+from omegaconf import OmegaConf
 from pytorch_lightning.callbacks import Callback, TQDMProgressBar
 
 log = logging.getLogger("ganaug.utils.progress")
@@ -58,8 +61,18 @@ class ProgressLog(Callback):
             self.report(trainer.current_epoch + 1, trainer.max_epochs)
 
 
+def run_label() -> str:
+    """`#N ` in a sweep whose runs go side by side (N: the run's number in Hydra's launch listing), so that their
+    interleaved lines can be told apart; "" otherwise."""
+    if not HydraConfig.initialized():
+        return ""
+    hydra_cfg = HydraConfig.get()
+    side_by_side = (OmegaConf.select(hydra_cfg, "launcher.n_jobs") or 1) != 1
+    return f"#{hydra_cfg.job.num} " if hydra_cfg.mode == RunMode.MULTIRUN and side_by_side else ""
+
+
 def progress_callbacks(phase: str, unit: str = "epochs", steps_per_unit: int = 1) -> tuple[list[Callback], bool]:
     """The progress callbacks for one training phase, and whether they show a bar (on a terminal) or log lines."""
     if sys.stderr.isatty():
         return [TQDMProgressBar()], True
-    return [ProgressLog(phase, unit, steps_per_unit)], False
+    return [ProgressLog(run_label() + phase, unit, steps_per_unit)], False

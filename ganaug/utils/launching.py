@@ -1,0 +1,60 @@
+"""How a multirun is launched when its command line names no launcher: several runs at once, one core each, where
+Hydra's joblib launcher is installed (`pip install 'ganaug[launchers]'`); one after the other otherwise.
+
+These networks are too small to keep two cores busy from one process: on two cores, two one-thread runs side by
+side do 1.4× the work of one two-thread run, and three side by side still 1.25× (docs/performance.md).
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.errors import HydraException
+
+GIB_PER_RUN = 1.5  # a default augmented run peaks at about 1.2 GB
+
+
+def sweep_size(overrides: list[str]) -> int | None:
+    """How many runs the command line's sweeps (`seed=0,1,2`, `range(5)`) make, None if it cannot tell."""
+    size = 1
+    try:
+        for override in OverridesParser.create().parse_overrides(overrides):
+            if override.is_sweep_override() and not override.is_hydra_override():
+                size *= len(list(override.sweep_string_iterator()))
+    except HydraException:  # a sweep only Hydra's sweeper can expand (glob over a config group), or a typo Hydra
+        return None         # reports itself once it parses the line
+    return size
+
+
+def memory_gib() -> float:
+    """The machine's memory in GiB (0 where the system does not tell)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError, AttributeError):
+        return 0.0
+
+
+def runs_at_once(runs: int | None, cores: int, memory: float) -> int:
+    """Runs side by side: all of them when they are at most one more than the cores (three runs on two cores finish
+    sooner together than two and then one), else (or not knowing how many) one per core; never more than the
+    memory holds."""
+    at_once = runs if runs is not None and runs <= cores + 1 else cores
+    if memory:
+        at_once = min(at_once, int(memory // GIB_PER_RUN))
+    return max(1, at_once)
+
+
+def default_launcher(argv: list[str]) -> list[str]:
+    """`argv` with `hydra/launcher=parallel` and its `n_jobs` added to a multirun of several runs that names no
+    launcher, where the joblib launcher is installed and the machine has more than one core."""
+    multirun = any(arg in ("-m", "--multirun") for arg in argv)
+    named = any(arg.split("=", 1)[0].lstrip("+~") in ("hydra/launcher", "hydra.launcher.n_jobs") for arg in argv)
+    cores = os.cpu_count() or 1
+    if not multirun or named or cores < 2 or importlib.util.find_spec("hydra_plugins.hydra_joblib_launcher") is None:
+        return argv
+    runs = sweep_size([arg for arg in argv if not arg.startswith("-")])
+    at_once = runs_at_once(runs, cores, memory_gib())
+    if runs == 1 or at_once < 2:
+        return argv
+    return [*argv, "hydra/launcher=parallel", f"hydra.launcher.n_jobs={at_once}"]
