@@ -94,3 +94,26 @@ def test_a_two_run_sweep_through_a_launcher_completes_and_is_reported(tmp_path, 
     assert re.search(r"\| baseline [^|]*\| 2 \|", (tmp_path / "sweep" / "report.md").read_text())  # both runs
     if launcher != "submitit_local":  # side by side: each progress line says which run it is
         assert re.search(r"#0 classifier: 100%", result.stderr) and re.search(r"#1 classifier: 100%", result.stderr)
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_side_by_side_sweep_at_once_and_a_rerun_finishes_it(tmp_path):
+    import os
+    import signal
+    import time
+
+    sweep = tmp_path / "sweep"
+    args = [sys.executable, "-m", "ganaug.train", "-m", "experiment=baseline", "seed=0,1", *FAST, "classifier.epochs=60",
+            f"hydra.sweep.dir={sweep}", "hydra/launcher=parallel"]
+    # its own process group, as a terminal's foreground job: Ctrl-C reaches the launcher and its workers
+    proc = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 240
+    while len(list(sweep.glob("*/real.png"))) < 2 and time.monotonic() < deadline:  # both runs train
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGINT)
+    assert proc.wait(timeout=30) != 0
+    assert not list(sweep.glob("*/metrics.json"))
+
+    result = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert [json.loads(p.read_text())["status"] for p in sorted(sweep.glob("*/metrics.json"))] == ["complete"] * 2
