@@ -3,14 +3,15 @@
 # the other on this machine, each with its own fresh GAN cache; prints both wall times, their ratio and both mean
 # test accuracies. Run it on an otherwise idle machine, from the repository's root:
 #   benchmarks/main_job.sh [COMMIT]                      # default COMMIT: 5b2888d, the last one-run-at-a-time commit
-#   SHORT="gan.steps=3000 classifier.epochs=300" benchmarks/main_job.sh 5b2888d   # full length (about 20 min)
-# SHORT holds the overrides that shorten the job (default: gan.steps=600 classifier.epochs=60); both commits run
-# with the Python of PY (default .venv/bin/python), the code taken from their own trees (PYTHONPATH).
+#   SHORT= benchmarks/main_job.sh 5b2888d          # full length: each commit's own defaults (about 20 min)
+# SHORT holds the overrides that shorten the job (default: gan.steps=600 classifier.epochs=60; empty: none); both
+# commits run with the Python of PY (default .venv/bin/python), the code taken from their own trees (PYTHONPATH),
+# each with the launcher it picks for a multirun.
 set -euo pipefail
 PY=${PY:-.venv/bin/python}
 PY=$(cd "$(dirname "$PY")" && pwd)/$(basename "$PY")  # absolute, the venv's link kept
 COMMIT=${1:-5b2888d}
-SHORT=${SHORT:-gan.steps=600 classifier.epochs=60}
+SHORT=${SHORT-gan.steps=600 classifier.epochs=60}
 here=$(git rev-parse --show-toplevel)
 work=$(mktemp -d)
 git worktree add --quiet --detach "$work/then" "$COMMIT"
@@ -36,7 +37,7 @@ def accuracy(name):
     runs = [json.loads(p.read_text()) for p in sorted(Path(work, name, "sweep").glob("*/metrics.json"))]
     return statistics.mean(r["test_acc"] for r in runs), len(runs)
 (then_acc, n_then), (now_acc, n_now) = accuracy("then"), accuracy("now")
-print(f"experiment=augmented -m seed=0,1,2 {short}")
+print(f"experiment=augmented -m seed=0,1,2 {short or '(full length)'}")
 print(f"{then_commit}: {float(then_s):.0f} s, mean test_acc {100 * then_acc:.2f} % ({n_then} runs)")
 print(f"{now_commit}: {float(now_s):.0f} s, mean test_acc {100 * now_acc:.2f} % ({n_now} runs)")
 print(f"ratio {float(then_s) / float(now_s):.2f}x faster")

@@ -72,8 +72,11 @@ class Classifier(pl.LightningModule):
         self.strong_augmentation = nn.Sequential(*(build(transform) for transform in strong_augmentation))
         self.train_loss = MeanMetric()
         self.pass_rate = MeanMetric()
-        self.train_acc = MulticlassAccuracy(num_classes, average="micro")
-        self.eval_acc = nn.ModuleList([MulticlassAccuracy(num_classes, average="micro") for _ in range(2)])
+        # The batches are the data module's own, so the metrics skip checking them (a per-step cost as large as the
+        # update itself for this small network).
+        self.train_acc = MulticlassAccuracy(num_classes, average="micro", validate_args=False)
+        self.eval_acc = nn.ModuleList([MulticlassAccuracy(num_classes, average="micro", validate_args=False)
+                                       for _ in range(2)])
         self.test_confusion = MulticlassConfusionMatrix(num_classes)
         self.history: list[dict[str, float]] = []
         self.confusion: list[list[int]] = []
@@ -96,16 +99,18 @@ class Classifier(pl.LightningModule):
 
     def training_step(self, batch: tuple[torch.Tensor, ...], batch_idx: int) -> torch.Tensor:
         x, target, weight, unlabelled = batch
-        labelled = ~unlabelled
-        logits = self(self.augmentation(x[labelled]))
-        w = weight[labelled]
-        loss = (F.cross_entropy(logits, target[labelled], reduction="none") * w).sum() / w.sum().clamp_min(1e-12)
-        if unlabelled.any():
-            loss = loss + self.hparams.unlabelled_weight * self.unlabelled_loss(x[unlabelled])
+        some_unlabelled = bool(unlabelled.any())
+        if some_unlabelled:  # most batches have no unlabelled fakes: no copies of them then
+            labelled = ~unlabelled
+            x_unlabelled, x, target, weight = x[unlabelled], x[labelled], target[labelled], weight[labelled]
+        logits = self(self.augmentation(x))
+        loss = (F.cross_entropy(logits, target, reduction="none") * weight).sum() / weight.sum().clamp_min(1e-12)
+        if some_unlabelled:
+            loss = loss + self.hparams.unlabelled_weight * self.unlabelled_loss(x_unlabelled)
         ensure_finite(loss, "classifier", self.global_step, "lower classifier.module.lr")
         self.train_loss.update(loss.detach())
-        if labelled.any():
-            self.train_acc.update(logits.detach(), target[labelled].argmax(1))
+        if len(x):
+            self.train_acc.update(logits.detach(), target.argmax(1))
         return loss
 
     def unlabelled_loss(self, x: torch.Tensor) -> torch.Tensor:
