@@ -20,7 +20,8 @@ def test_every_experiment_composes_and_validates(make_cfg, name):
     validate(cfg)
     assert cfg.experiment_name == name
     assert (cfg.augment.gan, cfg.augment.classic) == EXPERIMENTS[name]
-    assert cfg.data.n_per_class == 30 and cfg.classifier.epochs == 300 and cfg.gan.steps == 3000 and cfg.augment.ratio == 0.5
+    steps = {"ganaug.models.dagan.DAGAN": 1500, "ganaug.models.gan.GAN": 3000}[cfg.gan.module._target_]
+    assert cfg.data.n_per_class == 30 and cfg.classifier.epochs == 300 and cfg.gan.steps == steps and cfg.augment.ratio == 0.5
     assert cfg.classifier.module.lr == 0.05 and cfg.gan.module.lr == 3e-4 and cfg.gan.module.mode_seeking == 0.03
     assert cfg.data.seed == cfg.seed
 
