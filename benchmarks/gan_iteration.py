@@ -1,7 +1,7 @@
 """Where one D/G iteration of the configured generator spends its time: torch.profiler over iterations run
 through the Lightning Trainer exactly as a run trains, grouped by operator and by the module's own stages.
 
-    python benchmarks/gan_iteration.py [--iterations 100] [--threads 2] [OVERRIDE ...]
+    python benchmarks/gan_iteration.py [--iterations 100] [--threads 2] [--time-only] [OVERRIDE ...]
 
 OVERRIDEs are the train command's (default: the default DAGAN; e.g. gan=dcgan). Prints the ms per iteration
 without the profiler, then the profiler's top operators by self CPU time and the share of each labelled stage.
@@ -82,6 +82,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=100)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--time-only", action="store_true", help="print the ms per iteration, skip the profile")
     parser.add_argument("overrides", nargs="*")
     args = parser.parse_args()
     setup(args.threads)
@@ -91,12 +92,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         train(cfg, dm, 20, Path(tmp))  # warm-up: first calls, allocator
         seconds = train(cfg, dm, args.iterations, Path(tmp))
+        print(f"torch {torch.__version__}, {args.threads} threads, {cfg.gan.module._target_.rsplit('.', 1)[-1]}: "
+              f"{1000 * seconds / args.iterations:.1f} ms per D/G iteration ({args.iterations} iterations, no profiler)",
+              flush=True)
+        if args.time_only:
+            return
         profiled = Profiled(skip=10, n=args.iterations)
         train(cfg, dm, args.iterations + 10, Path(tmp), [profiled], label=True)
     events = profiled.profiler.key_averages()
     total = sum(e.self_cpu_time_total for e in events)
-    print(f"torch {torch.__version__}, {args.threads} threads, {cfg.gan.module._target_.rsplit('.', 1)[-1]}: "
-          f"{1000 * seconds / args.iterations:.1f} ms per D/G iteration ({args.iterations} iterations, no profiler)")
     print(f"profiled {args.iterations} iterations: {total / 1000 / args.iterations:.1f} ms of operator self time each")
     stages = {e.key: e for e in events if e.key in set(STAGES.values()) | {"Optimizer.step#Adam.step"}}
     print("| stage (inclusive) | ms per iteration |\n| --- | --- |")

@@ -42,3 +42,23 @@ def test_augmentations_are_identity_in_eval_mode():
     torch.manual_seed(0)
     blanked = Cutout(0.5)(torch.ones(8, 1, 28, 28))
     assert ((blanked == 0).flatten(1).sum(1) > 0).all()  # every image loses a square to background
+
+
+def test_diffaugment_translation_shifts_each_image_whole_pixels_and_passes_gradients_back():
+    from ganaug.models.augmentations import translate
+
+    torch.manual_seed(0)
+    x = torch.rand(16, 2, 28, 28, requires_grad=True)
+    out = translate(x, ratio=0.125, fill=-1.0)
+    padded = torch.nn.functional.pad(x.detach(), (4, 4, 4, 4), value=-1.0)
+    shifts = []
+    for image, moved in zip(padded, out.detach()):  # each output is one crop of its padded image, within ±4 px
+        found = [(dy, dx) for dy in range(-4, 5) for dx in range(-4, 5)
+                 if torch.equal(moved, image[:, 4 + dy:32 + dy, 4 + dx:32 + dx])]
+        assert len(found) == 1
+        shifts += found
+    assert len(set(shifts)) > 1  # images of one batch move differently
+    out.sum().backward()
+    # each input pixel still inside its image's crop gets gradient 1, a pixel shifted out of it 0
+    assert set(x.grad.unique().tolist()) <= {0.0, 1.0} and x.grad.sum() == sum(
+        2 * (28 - abs(dy)) * (28 - abs(dx)) for dy, dx in shifts)
