@@ -21,5 +21,9 @@ def setup(threads: int | None = None) -> None:
     warnings.filterwarnings("ignore", ".*no pre-optimization state was saved.*")
     # Sweep folders are named by the overrides; a path in one (data.root=a/b) must not nest folders.
     OmegaConf.register_new_resolver("path_safe", lambda text: text.replace("/", "_"), replace=True)
+    # The trainers' `deterministic: true` turns on torch's deterministic algorithms, which also fill each new tensor
+    # with NaN to expose reads of uninitialised memory: a debugging aid that cost 6 % of a GAN iteration here
+    # (docs/performance.md) and decides no result.
+    torch.utils.deterministic.fill_uninitialized_memory = False
     if threads:
         torch.set_num_threads(threads)
