@@ -2,7 +2,7 @@
 Hydra's joblib launcher is installed (`pip install 'ganaug[launchers]'`); one after the other otherwise.
 
 These networks are too small to keep two cores busy from one process: on two cores, two one-thread runs side by
-side do 1.4× the work of one two-thread run, and three side by side still 1.25× (docs/performance.md).
+side do 1.2× the work of one two-thread run, and three side by side as much (docs/performance.md).
 """
 from __future__ import annotations
 
