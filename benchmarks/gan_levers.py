@@ -11,18 +11,16 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
-import time
 from pathlib import Path
 
 import pytorch_lightning as pl
 import torch
 from hydra.utils import instantiate
+from gan_iteration import train
 from timing import config
 
 from ganaug.models.gan import GAN
-from ganaug.pipeline.generator_stage import new_gan
 from ganaug.utils.runtime import setup
-from ganaug.utils.trainers import make_trainer
 
 OVERRIDES = {
     "no_spectral_norm": ["gan.dagan_networks.discriminator.spectral=false"],
@@ -48,12 +46,7 @@ class Variant(pl.Callback):
 
 
 def ms_per_iteration(name: str, cfg, dm, iterations: int, out: Path) -> float:
-    pl.seed_everything(0, verbose=False)
-    gan = new_gan(cfg, dm, None)
-    trainer = make_trainer(cfg, out, "gan", callbacks=[Variant(name)], max_steps=gan.optimizer_steps * iterations)
-    start = time.perf_counter()
-    trainer.fit(gan, train_dataloaders=dm.real_loader(batch_size=cfg.gan.batch_size))
-    return 1000 * (time.perf_counter() - start) / iterations
+    return 1000 * train(cfg, dm, iterations, out, [Variant(name)]) / iterations
 
 
 def main() -> None:
