@@ -3,7 +3,10 @@ against a plain PyTorch loop doing the same optimizer steps on the same data and
 
     python benchmarks/overhead.py [--repeats 5] [--cnn-epochs 20] [--gan-steps 200] [--gans dagan,dcgan] [--threads N]
 
-Prints the median wall seconds of each and the ratio ganaug / plain. Run it on an otherwise idle machine.
+Prints the median wall seconds of each, the ratio ganaug / plain and the extra milliseconds per step (per D/G
+iteration for the GANs). The last row is Lightning's own loop: a one-weight model on the CNN's batches, through the
+same Trainer set-up, against the same plain loop; its extra time per step is what the Trainer costs whatever the
+network. Run it on an otherwise idle machine.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ import tempfile
 from functools import partial
 from pathlib import Path
 
+import pytorch_lightning as pl
 import torch
 import torch.nn.functional as F
 from hydra.utils import instantiate
@@ -21,6 +25,7 @@ from timing import config, ganaug_cnn, ganaug_gan, timed
 from ganaug.models.augmentations import DiffAugment
 from ganaug.models.dagan import other_of_class
 from ganaug.utils.runtime import setup
+from ganaug.utils.trainers import make_trainer
 
 
 def plain_cnn(cfg, dm, epochs: int) -> None:
@@ -31,6 +36,38 @@ def plain_cnn(cfg, dm, epochs: int) -> None:
     for _ in range(epochs):
         for x, target, _, _ in dm.train_dataloader():
             loss = F.cross_entropy(net(x), target)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+
+
+class OneWeight(pl.LightningModule):
+    """The smallest model the Trainer can train: one weight, its loss the weighted mean of a batch's images."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.weight = torch.nn.Parameter(torch.zeros(1))
+
+    def training_step(self, batch: tuple[torch.Tensor, ...], batch_idx: int) -> torch.Tensor:
+        return (self.weight * batch[0]).mean()
+
+    def configure_optimizers(self) -> torch.optim.Optimizer:
+        return torch.optim.SGD(self.parameters(), lr=0.01)
+
+
+def lightning_loop(cfg, dm, epochs: int, out: Path) -> None:
+    """`OneWeight` through the Trainer as the CNN's is made, on the CNN's batches."""
+    trainer = make_trainer(cfg, out, "loop", max_epochs=epochs, limit_val_batches=0)
+    trainer.fit(OneWeight(), train_dataloaders=dm.train_dataloader())
+
+
+def plain_loop(dm, epochs: int) -> None:
+    """`OneWeight`'s steps in a plain loop."""
+    weight = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([weight], lr=0.01)
+    for _ in range(epochs):
+        for x, *_ in dm.train_dataloader():
+            loss = (weight * x).mean()
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -122,6 +159,7 @@ def main() -> None:
     rows = {"CNN": (partial(ganaug_cnn, cnn_cfg, dm, None, args.cnn_epochs), partial(plain_cnn, cnn_cfg, dm, args.cnn_epochs))}
     rows |= {name: (partial(ganaug_gan, cfg, dm, args.gan_steps), partial(plain_gan, cfg, dm, args.gan_steps))
              for name, cfg in gan_cfgs.items()}
+    rows["loop"] = (partial(lightning_loop, cnn_cfg, dm, args.cnn_epochs), partial(plain_loop, dm, args.cnn_epochs))
     times = {name: ([], []) for name in rows}
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(args.repeats):  # alternate, so drift in machine speed hits both alike
@@ -130,12 +168,14 @@ def main() -> None:
                 times[name][1].append(timed(plain))
     steps = args.cnn_epochs * len(dm.train_dataloader())
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {args.repeats} repeats, median seconds")
-    print("| loop | ganaug (Lightning) | plain PyTorch | ratio |")
-    print("| --- | --- | --- | --- |")
+    print("| loop | ganaug (Lightning) | plain PyTorch | ratio | extra ms per step |")
+    print("| --- | --- | --- | --- | --- |")
+    labels = {"CNN": f"CNN, {steps} SGD steps", "loop": f"Lightning's loop alone (one weight), {steps} SGD steps"}
     for name, (lightning, plain) in times.items():
-        label = f"CNN, {steps} SGD steps" if name == "CNN" else f"gan={name}, {args.gan_steps} D/G iterations"
+        label = labels.get(name, f"gan={name}, {args.gan_steps} D/G iterations")
         a, b = statistics.median(lightning), statistics.median(plain)
-        print(f"| {label} | {a:.2f} | {b:.2f} | {a / b:.2f} |")
+        per_step = steps if name in labels else args.gan_steps
+        print(f"| {label} | {a:.2f} | {b:.2f} | {a / b:.2f} | {1000 * (a - b) / per_step:.2f} |")
 
 
 if __name__ == "__main__":

@@ -55,6 +55,17 @@ def test_one_iteration_steps_d_then_g_each_touching_only_its_own_network():
     assert changed(ema_before, gan.generator_ema)
 
 
+def test_the_generator_step_works_out_no_discriminator_gradient():
+    gan = tiny_gan()
+    reached: list[list[str]] = []  # per backward, the D parameters its gradient reached
+    backward = gan.manual_backward
+    gan.manual_backward = lambda loss: (reached.append([]), backward(loss))
+    for name, p in gan.discriminator.named_parameters():
+        p.register_hook(lambda grad, name=name: reached[-1].append(name))
+    fit_one_batch(gan)
+    assert len(reached) == 2 and reached[0] and reached[1] == []
+
+
 def test_one_generator_forward_serves_both_steps_with_pairs_of_noises_per_label():
     gan = tiny_gan()
     calls = []
