@@ -2,11 +2,21 @@
 against a plain PyTorch loop doing the same optimizer steps on the same data and networks.
 
     python benchmarks/overhead.py [--repeats 5] [--cnn-epochs 20] [--gan-steps 200] [--gans dagan,dcgan] [--threads N]
+                                  [--operators]
 
 Prints the median wall seconds of each, the ratio ganaug / plain and the extra milliseconds per step (per D/G
-iteration for the GANs). The last row is Lightning's own loop: a one-weight model on the CNN's batches, through the
-same Trainer set-up, against the same plain loop; its extra time per step is what the Trainer costs whatever the
-network. Run it on an otherwise idle machine.
+iteration for the GANs). Two rows take the CNN's overhead apart: ganaug's Classifier with the plain loop's training
+step (what its own step adds is the difference to the CNN's row), and Lightning's own loop, a one-weight model on
+the CNN's batches through the same Trainer set-up against the same plain loop (what the Trainer costs a step
+whatever the network).
+
+`--operators` then runs each row once more under torch.profiler and prints the operators whose self CPU time grows
+most from the plain loop to ganaug's, with their calls. One run: its milliseconds are as noisy as the machine, its
+call counts exact. Reading a GAN's profile takes minutes, so give it fewer --gan-steps. The self time of a labelled
+range such as `Optimizer.step#SGD.step` counts the Python run inside it (Lightning runs the training step inside
+the optimizer's step).
+
+Run it on an otherwise idle machine.
 """
 from __future__ import annotations
 
@@ -39,6 +49,13 @@ def plain_cnn(cfg, dm, epochs: int) -> None:
             opt.zero_grad()
             loss.backward()
             opt.step()
+
+
+def plain_step(classifier, batch: tuple[torch.Tensor, ...], batch_idx: int) -> torch.Tensor:
+    """The plain loop's training step, for ganaug's Classifier: what remains of the CNN's overhead with it is the
+    Trainer's, the rest is the Classifier's own step (its weighted loss, finite check and training curves)."""
+    x, target, _, _ = batch
+    return F.cross_entropy(classifier(x), target)
 
 
 class OneWeight(pl.LightningModule):
@@ -143,6 +160,26 @@ def plain_gan(cfg, dm, steps: int) -> None:
                 break
 
 
+def operator_times(fn, *args) -> dict[str, tuple[float, int]]:
+    """Self CPU milliseconds and calls per operator (and labelled range) over one call of `fn`."""
+    pl.seed_everything(0, verbose=False)
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as profiler:
+        fn(*args)
+    return {event.key: (event.self_cpu_time_total / 1000, event.count) for event in profiler.key_averages()}
+
+
+def print_operators(label: str, lightning: dict, plain: dict, top: int = 8) -> None:
+    """The operators whose self time grows most from `plain` to `lightning`, with their calls in each."""
+    total = {name: sum(ms for ms, _ in times.values()) for name, times in (("ganaug", lightning), ("plain", plain))}
+    print(f"\n{label}: operator self time, ganaug {total['ganaug']:.0f} ms, plain {total['plain']:.0f} ms")
+    print("| operator | ganaug ms (calls) | plain ms (calls) | extra ms |")
+    print("| --- | --- | --- | --- |")
+    none = (0.0, 0)
+    for key in sorted(lightning.keys() | plain.keys(), key=lambda k: plain.get(k, none)[0] - lightning.get(k, none)[0])[:top]:
+        (a, a_calls), (b, b_calls) = lightning.get(key, none), plain.get(key, none)
+        print(f"| {key[:60]} | {a:.1f} ({a_calls}) | {b:.1f} ({b_calls}) | {a - b:+.1f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
@@ -150,32 +187,43 @@ def main() -> None:
     parser.add_argument("--gan-steps", type=int, default=200)
     parser.add_argument("--gans", default="dagan,dcgan", help="the generators to time (gan=NAME), comma-separated")
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
+    parser.add_argument("--operators", action="store_true", help="then profile each row once and print the operators "
+                        "that grow most from the plain loop to ganaug's")
     args = parser.parse_args()
     setup(args.threads)
     cnn_cfg = config(["experiment=baseline"])
     gan_cfgs = {name: config(["experiment=augmented", f"gan={name}"]) for name in args.gans.split(",")}
     dm = instantiate(cnn_cfg.data)
     dm.setup()
-    rows = {"CNN": (partial(ganaug_cnn, cnn_cfg, dm, None, args.cnn_epochs), partial(plain_cnn, cnn_cfg, dm, args.cnn_epochs))}
+    plain_cnn_steps = partial(plain_cnn, cnn_cfg, dm, args.cnn_epochs)
+    rows = {
+        "CNN": (partial(ganaug_cnn, cnn_cfg, dm, None, args.cnn_epochs), plain_cnn_steps),
+        "CNN step": (partial(ganaug_cnn, cnn_cfg, dm, None, args.cnn_epochs, training_step=plain_step), plain_cnn_steps),
+        "loop": (partial(lightning_loop, cnn_cfg, dm, args.cnn_epochs), partial(plain_loop, dm, args.cnn_epochs)),
+    }
     rows |= {name: (partial(ganaug_gan, cfg, dm, args.gan_steps), partial(plain_gan, cfg, dm, args.gan_steps))
              for name, cfg in gan_cfgs.items()}
-    rows["loop"] = (partial(lightning_loop, cnn_cfg, dm, args.cnn_epochs), partial(plain_loop, dm, args.cnn_epochs))
     times = {name: ([], []) for name in rows}
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(args.repeats):  # alternate, so drift in machine speed hits both alike
             for name, (lightning, plain) in rows.items():
                 times[name][0].append(timed(lightning, Path(tmp)))
                 times[name][1].append(timed(plain))
+        profiles = {name: (operator_times(lightning, Path(tmp)), operator_times(plain))
+                    for name, (lightning, plain) in rows.items()} if args.operators else {}
     steps = args.cnn_epochs * len(dm.train_dataloader())
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {args.repeats} repeats, median seconds")
     print("| loop | ganaug (Lightning) | plain PyTorch | ratio | extra ms per step |")
     print("| --- | --- | --- | --- | --- |")
-    labels = {"CNN": f"CNN, {steps} SGD steps", "loop": f"Lightning's loop alone (one weight), {steps} SGD steps"}
+    labels = {"CNN": f"CNN, {steps} SGD steps", "CNN step": f"CNN with the plain loop's training step, {steps} SGD steps",
+              "loop": f"Lightning's loop alone (one weight), {steps} SGD steps"}
     for name, (lightning, plain) in times.items():
         label = labels.get(name, f"gan={name}, {args.gan_steps} D/G iterations")
         a, b = statistics.median(lightning), statistics.median(plain)
         per_step = steps if name in labels else args.gan_steps
         print(f"| {label} | {a:.2f} | {b:.2f} | {a / b:.2f} | {1000 * (a - b) / per_step:.2f} |")
+    for name, (lightning, plain) in profiles.items():
+        print_operators(labels.get(name, f"gan={name}"), lightning, plain)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from types import MethodType
 
 import pytorch_lightning as pl
 from hydra import compose, initialize_config_dir
@@ -18,8 +19,12 @@ def config(overrides: list[str]):
         return compose("train", overrides=overrides)
 
 
-def ganaug_cnn(cfg, dm, fakes, epochs: int, out: Path) -> None:
+def ganaug_cnn(cfg, dm, fakes, epochs: int, out: Path, training_step=None) -> None:
+    """The classifier trained through the Trainer as a run trains it; `training_step(classifier, batch, batch_idx)`,
+    if given, replaces its own."""
     classifier = instantiate(cfg.classifier.module, class_names=dm.class_names)
+    if training_step is not None:
+        classifier.training_step = MethodType(training_step, classifier)
     # No held-out evaluation inside the timed epochs: the plain loop does none either.
     trainer = make_trainer(cfg, out, "classifier", max_epochs=epochs, limit_val_batches=0)
     trainer.fit(classifier, train_dataloaders=dm.train_dataloader(fakes))

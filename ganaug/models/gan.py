@@ -87,7 +87,7 @@ class GAN(Generator, pl.LightningModule):
 
         The loss is computed inside the toggle, so its graph holds no gradient path to the other network's weights:
         computed before it, the generator's backward also worked out every discriminator weight gradient, which
-        no step uses (a fifth of a D/G iteration's time)."""
+        no step uses (the README's main job ran 1.09x faster without them, docs/performance.md)."""
         with self.toggled_optimizer(optimizer):
             loss = loss_of()
             ensure_finite(loss, f"GAN {name}", self.global_step // 2, "lower gan.module.lr or set gan.module.grad_clip")
