@@ -9,7 +9,6 @@ from torch import nn
 from torchmetrics import MeanMetric
 from torchmetrics.classification import MulticlassAccuracy, MulticlassConfusionMatrix
 
-from ganaug.models.epoch_means import log_epoch_means
 from ganaug.models.registry import build, register, spec
 from ganaug.utils.config import plain
 from ganaug.utils.errors import ensure_finite
@@ -124,8 +123,9 @@ class Classifier(pl.LightningModule):
         return (F.cross_entropy(strong, pseudo_label, reduction="none") * passed).mean()
 
     def on_train_epoch_end(self) -> None:
-        log_epoch_means(self, {"classifier/loss": self.train_loss, "classifier/batch_acc": self.train_acc,
-                               "classifier/unlabelled_pass_rate": self.pass_rate})
+        self.log_dict({"classifier/loss": self.train_loss, "classifier/batch_acc": self.train_acc})
+        if self.pass_rate.update_count:
+            self.log("classifier/unlabelled_pass_rate", self.pass_rate)
 
     def validation_step(self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int, dataloader_idx: int = 0) -> None:
         x, y = batch

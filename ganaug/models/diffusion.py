@@ -9,7 +9,6 @@ import torch.nn.functional as F
 from torch import nn
 from torchmetrics import MeanMetric
 
-from ganaug.models.epoch_means import log_epoch_means
 from ganaug.models.generator import Generator
 from ganaug.models.registry import build, register, spec
 from ganaug.models.sources import SourceImages
@@ -104,7 +103,7 @@ class Diffusion(SourceImages, Generator, pl.LightningModule):
         self.update_average()
 
     def on_train_epoch_end(self) -> None:
-        log_epoch_means(self, {"gan/loss": self.loss_mean})
+        self.log("gan/loss", self.loss_mean)
 
     def guided_noise(self, x: torch.Tensor, t: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         """The noise predicted in `x` at step `t` for `labels`, guided: both inputs in one forward pass."""

@@ -10,7 +10,6 @@ from torch import nn
 from torchmetrics import MeanMetric
 
 from ganaug.models.augmentations import DiffAugment
-from ganaug.models.epoch_means import log_epoch_means
 from ganaug.models.generator import Generator
 from ganaug.models.registry import build, register, spec
 from ganaug.utils.config import plain
@@ -145,7 +144,7 @@ class GAN(Generator, pl.LightningModule):
             self.curves[name].update(value.detach())
 
     def on_train_epoch_end(self) -> None:
-        log_epoch_means(self, {f"gan/{name}": metric for name, metric in self.curves.items()})
+        self.log_dict({f"gan/{name}": metric for name, metric in self.curves.items()})
 
     def training_step(self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int) -> None:
         real, labels = batch
