@@ -21,9 +21,9 @@ class RecordingGAN(GAN):
         super().__init__(*args, **kwargs)
         self.steps: list[tuple[str, bool, bool]] = []
 
-    def _step(self, optimizer, loss, name) -> None:
+    def _step(self, optimizer, loss_of, name) -> None:
         d, g = params(self.discriminator), params(self.generator)
-        super()._step(optimizer, loss, name)
+        super()._step(optimizer, loss_of, name)
         which = "D" if optimizer.optimizer is self.optimizers()[0].optimizer else "G"
         self.steps.append((which, changed(d, self.discriminator), changed(g, self.generator)))
 
