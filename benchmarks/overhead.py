@@ -38,24 +38,30 @@ from ganaug.utils.runtime import setup
 from ganaug.utils.trainers import make_trainer
 
 
-def plain_cnn(cfg, dm, epochs: int) -> None:
-    net = instantiate(cfg.classifier.module.net, num_classes=dm.num_classes)
-    if cfg.classifier.module.channels_last:  # the same memory format as ganaug's Classifier
-        net = net.to(memory_format=torch.channels_last)
-    opt = torch.optim.SGD(net.parameters(), lr=cfg.classifier.module.lr)
+def plain_epochs(opt: torch.optim.Optimizer, loss_of, dm, epochs: int) -> None:
+    """`epochs` passes over the CNN's batches in a plain loop, one `opt` step on `loss_of(batch)` per batch."""
     for _ in range(epochs):
-        for x, target, _, _ in dm.train_dataloader():
-            loss = F.cross_entropy(net(x), target)
+        for batch in dm.train_dataloader():
+            loss = loss_of(batch)
             opt.zero_grad()
             loss.backward()
             opt.step()
 
 
-def plain_step(classifier, batch: tuple[torch.Tensor, ...], batch_idx: int) -> torch.Tensor:
-    """The plain loop's training step, for ganaug's Classifier: what remains of the CNN's overhead with it is the
-    Trainer's, the rest is the Classifier's own step (its weighted loss, finite check and training curves)."""
+def plain_cnn(cfg, dm, epochs: int) -> None:
+    net = instantiate(cfg.classifier.module.net, num_classes=dm.num_classes)
+    if cfg.classifier.module.channels_last:  # the same memory format as ganaug's Classifier
+        net = net.to(memory_format=torch.channels_last)
+    opt = torch.optim.SGD(net.parameters(), lr=cfg.classifier.module.lr)
+    plain_epochs(opt, lambda batch: plain_step(net, batch, 0), dm, epochs)
+
+
+def plain_step(net: torch.nn.Module, batch: tuple[torch.Tensor, ...], batch_idx: int) -> torch.Tensor:
+    """The plain loop's training step: cross-entropy to the batch's targets. Given to ganaug's Classifier in place
+    of its own, what remains of the CNN's overhead is the Trainer's; the rest is the Classifier's own step (its
+    weighted loss, finite check and training curves)."""
     x, target, _, _ = batch
-    return F.cross_entropy(classifier(x), target)
+    return F.cross_entropy(net(x), target)
 
 
 class OneWeight(pl.LightningModule):
@@ -80,14 +86,8 @@ def lightning_loop(cfg, dm, epochs: int, out: Path) -> None:
 
 def plain_loop(dm, epochs: int) -> None:
     """`OneWeight`'s steps in a plain loop."""
-    weight = torch.zeros(1, requires_grad=True)
-    opt = torch.optim.SGD([weight], lr=0.01)
-    for _ in range(epochs):
-        for x, *_ in dm.train_dataloader():
-            loss = (weight * x).mean()
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
+    model = OneWeight()
+    plain_epochs(model.configure_optimizers(), lambda batch: model.training_step(batch, 0), dm, epochs)
 
 
 class ByLabel:
