@@ -27,7 +27,8 @@ def ganaug_cnn(cfg, dm, fakes, epochs: int, out: Path, training_step=None) -> No
         classifier.training_step = MethodType(training_step, classifier)
     # No held-out evaluation inside the timed epochs: the plain loop does none either.
     trainer = make_trainer(cfg, out, "classifier", max_epochs=epochs, limit_val_batches=0)
-    trainer.fit(classifier, train_dataloaders=dm.train_dataloader(fakes))
+    dm.fakes = fakes
+    trainer.fit(classifier, train_dataloaders=dm.train_dataloader())
 
 
 def ganaug_gan(cfg, dm, steps: int, out: Path) -> None:

@@ -5,10 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ganaug.evaluation.sweep_report import build_rows, find_runs, markdown, plot, plot_curve, to_csv
-from ganaug.utils import results
+from ganaug.evaluation.sweep_report import write_report
 from ganaug.utils.errors import UserError, exit_on_user_error
-from ganaug.utils.files import atomic_write
 
 
 def one_line_error(message: str) -> None:
@@ -28,17 +26,8 @@ def main(argv: list[str] | None = None) -> None:
         missing = [str(d) for d in args.sweeps if not d.is_dir()]
         if missing:
             raise UserError(f"no such folder: {', '.join(missing)}")
-        runs, broken = find_runs(args.sweeps)
-        if not runs:
-            raise UserError(f"no complete run ({results.FILENAME}) under {', '.join(map(str, args.sweeps))}")
-    rows = build_rows(runs)
-    out = args.out or args.sweeps[0]
-    text = markdown(rows, broken)
-    atomic_write(out / "report.md", lambda tmp: tmp.write_text(text))
-    atomic_write(out / "report.csv", lambda tmp: tmp.write_text(to_csv(rows)))
-    plot(rows, out)
-    if args.curve:
-        plot_curve(rows, out)
+        out = args.out or args.sweeps[0]
+        text, _ = write_report(args.sweeps, out, args.curve)
     print(text + f"\nwritten to {out}: report.md report.csv accuracy_vs_ratio.png curves.png"
           + (" learning_curve.png" if args.curve else ""))
 

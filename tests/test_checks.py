@@ -27,7 +27,7 @@ def test_planted_mislabels_are_all_flagged_and_named(tmp_path):
         image = sorted((root / "test" / source).glob("*.png"))[0]
         shutil.move(image, root / "test" / target / image.name)
         planted.append(f"{target}/{image.name}")
-    dm = FolderDigits(str(root), n_per_class=5)
+    dm = FolderDigits(str(root), n_per_class=None)
     dm.setup()
     flagged = suspects(dm, tmp_path / "check_these.png")
     for name in planted:
@@ -37,7 +37,7 @@ def test_planted_mislabels_are_all_flagged_and_named(tmp_path):
 
 def test_clean_held_out_digits_are_rarely_flagged(tmp_path):
     root = exported(tmp_path, 1, 100)  # 1,000 held-out digits, which the digit network never trained on
-    dm = FolderDigits(str(root), n_per_class=1)
+    dm = FolderDigits(str(root), n_per_class=None)
     dm.setup()
     flagged = suspects(dm, tmp_path / "check_these.png")
     assert len(flagged) <= 10  # at most 1 %
@@ -45,10 +45,10 @@ def test_clean_held_out_digits_are_rarely_flagged(tmp_path):
 
 def test_non_digit_classes_are_not_checked(tmp_path):
     root = exported(tmp_path, 2, 2)
-    for split in ("train", "test"):
+    for split in ("train", "val", "test"):
         for c in range(10):
             (root / split / str(c)).rename(root / split / f"class{c}")
-    dm = FolderDigits(str(root), n_per_class=2)
+    dm = FolderDigits(str(root), n_per_class=None)
     dm.setup()
     assert suspects(dm, tmp_path / "check_these.png") is None
 
@@ -57,7 +57,7 @@ def test_skipped_files_that_decode_are_drawn(tmp_path):
     root = exported(tmp_path, 2, 2)
     Image.new("L", (40, 40), 255).save(root / "train" / "3" / "blank.png")  # no ink: skipped
     (root / "train" / "4" / "notes.png").write_text("not an image")  # unreadable: skipped, not drawn
-    dm = FolderDigits(str(root), n_per_class=2)
+    dm = FolderDigits(str(root), n_per_class=None)
     dm.setup()
     assert len(dm.skipped) == 2
     assert skipped_grid(dm, tmp_path / "skipped.png") == 1 and (tmp_path / "skipped.png").exists()

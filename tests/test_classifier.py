@@ -24,7 +24,26 @@ def test_classifier_fits_a_tiny_set_and_records_history():
     trainer.fit(model, datamodule=dm)
     assert [h["epoch"] for h in model.history] == [20, 40]
     assert model.history[-1]["train_acc"] == 1.0
-    assert model.history[-1]["test_acc"] > 0.2  # 20 images already beat chance (0.1) on 5,000 held-out
+    assert model.history[-1]["val_acc"] > 0.2  # 20 images already beat chance (0.1) on 900 validation digits
+    assert "test_acc" not in model.history[-1] and not model.confusion  # fitting never reads the test set
+
+
+def test_testing_reads_the_test_set_once_and_keeps_per_class_accuracy_and_the_misread_digits():
+    pl.seed_everything(0, verbose=False)
+    dm = BuiltinDigits(n_per_class=2, batch_size=20, max_test_per_class=10)
+    dm.setup()
+    model = Classifier(cnn(8, 32))
+    trainer = pl.Trainer(max_epochs=5, logger=False, enable_checkpointing=False, enable_progress_bar=False,
+                         num_sanity_val_steps=0, limit_val_batches=0)
+    trainer.fit(model, datamodule=dm)
+    trainer.test(model, datamodule=dm, verbose=False)
+    confusion = torch.tensor(model.confusion)
+    assert confusion.sum() == 100 and confusion.sum(1).tolist() == [10] * 10
+    accuracy = trainer.callback_metrics["classifier/test_acc"].item()
+    assert accuracy == pytest.approx(confusion.diag().sum().item() / 100)
+    assert [model.per_class[str(c)] for c in range(10)] == pytest.approx((confusion.diag() / 10).tolist())
+    guesses = model(dm.test_x).argmax(1)
+    assert (guesses != dm.test_y).sum() == 100 - confusion.diag().sum()
 
 
 def test_random_affine_changes_each_image_differently_in_training_only():
@@ -107,7 +126,7 @@ def test_soft_labels_are_the_teachers_probabilities(make_cfg, tmp_path, monkeypa
     probs, measures = generator_stage.training_targets(cfg, fakes, labels, dm, tmp_path, None)
     assert calls == ["teacher"]
     assert torch.allclose(probs.sum(1), torch.ones(6)) and torch.allclose(probs, Teacher()(fakes).softmax(1))
-    assert measures["teacher_test_acc"] == 0.5 and 0 <= measures["teacher_agreement"] <= 1
+    assert measures["teacher_val_acc"] == 0.5 and 0 <= measures["teacher_agreement"] <= 1
     hard, _ = generator_stage.training_targets(make_cfg("augment.fake_labels=hard"), fakes, labels, dm, tmp_path, None)
     none, _ = generator_stage.training_targets(make_cfg("augment.fake_labels=none"), fakes, labels, dm, tmp_path, None)
     assert torch.equal(hard, labels) and none is None

@@ -47,6 +47,7 @@ def test_export_of_the_builtin_split_reads_back_as_the_same_tensors(tmp_path):
     for c in range(10):  # same images in the same order within each class
         assert torch.equal(read.train_x[read.train_y == c], builtin.train_x[builtin.train_y == c])
         assert torch.equal(read.test_x[read.test_y == c], builtin.test_x[builtin.test_y == c])
+        assert torch.equal(read.val_x[read.val_y == c], builtin.val_x[builtin.val_y == c])  # val/: the same validation
 
 
 def test_single_folder_layout_is_split_per_class_the_same_way_for_every_seed(tmp_path):
@@ -62,7 +63,10 @@ def test_folder_default_trains_on_every_image_left_after_the_split(tmp_path, mak
     digit_classes(tmp_path, per_class=5)
     (tmp_path / "0" / "4.png").unlink()
     dm = folder(tmp_path, n_per_class=None, test_fraction=0.4)
-    assert dm.train_y.bincount().tolist() == [2, 3, 3] and dm.test_y.bincount().tolist() == [2, 2, 2]
+    # of the 2, 3 and 3 images left after the test split, a fifth of each class (at least one) validates
+    assert dm.train_y.bincount().tolist() == [1, 2, 2] and dm.val_y.bincount().tolist() == [1, 1, 1]
+    assert dm.test_y.bincount().tolist() == [2, 2, 2]
+    assert not set(dm.train_files) & set(dm.val_files) and not set(dm.val_files) & set(dm.test_files)
 
 
 def test_any_class_names_are_sorted_and_kept(tmp_path):
@@ -84,7 +88,7 @@ def test_odd_file_names_just_work(tmp_path):
     latin1 = os.fsencode(root / "1") + b"/caf\xe9 7.png"  # not valid UTF-8
     digit_file(Path(os.fsdecode(latin1)), index=11)
     digit_file(root / "2" / "été №3 (copy).png", index=21)
-    dm = folder(root, n_per_class=2, test_fraction=0.25)
+    dm = folder(root, n_per_class=1, test_fraction=0.25)
     assert dm.pool_counts[1] + (dm.test_y == 1).sum().item() == 4 and dm.skipped == []
 
 
@@ -101,7 +105,8 @@ def test_odd_file_names_just_work(tmp_path):
             lambda root: (digit_classes(root / "train", "012"), digit_classes(root / "test", "013")),
             r"different classes \(only in train: \['2'\], only in test: \['3'\]\)",
         ),
-        (lambda root: digit_classes(root, per_class=3), "class '0' has 2 images, fewer than n_per_class=3"),
+        (lambda root: digit_classes(root, per_class=3),
+         r"class '0' has 2 images \(1 after the 1 held for validation\), too few for n_per_class=3; use data.n_per_class=1"),
         (lambda root: digit_classes(root, per_class=1), "class '0' has 1 usable images: too few to split"),
     ],
 )
@@ -129,16 +134,16 @@ def test_unreadable_and_blank_images_are_skipped_by_name_or_stop_the_run(tmp_pat
 
 
 def test_preprocessing_is_cached_and_redone_when_a_file_changes(tmp_path, caplog):
-    digit_classes(tmp_path / "d", per_class=3)
+    digit_classes(tmp_path / "d", per_class=4)
     cache = tmp_path / "cache"
-    first = folder(tmp_path / "d", test_fraction=0.34, cache_dir=str(cache))
+    first = folder(tmp_path / "d", test_fraction=0.25, cache_dir=str(cache))
     [entry] = list(cache.glob("*.pt"))
     cached = torch.load(entry, weights_only=True)
     cached["all"] = (torch.zeros_like(cached["all"][0]), *cached["all"][1:])
     torch.save(cached, entry)  # the next run reads the cache, not the files
-    assert folder(tmp_path / "d", test_fraction=0.34, cache_dir=str(cache)).train_x.sum() == 0
+    assert folder(tmp_path / "d", test_fraction=0.25, cache_dir=str(cache)).train_x.sum() == 0
     entry.write_bytes(b"damaged")
-    again = folder(tmp_path / "d", test_fraction=0.34, cache_dir=str(cache))
+    again = folder(tmp_path / "d", test_fraction=0.25, cache_dir=str(cache))
     assert torch.equal(first.train_x, again.train_x) and "is unreadable" in caplog.text
     digit_file(tmp_path / "d" / "0" / "0.png", index=5)  # an edited image: new key, new entry
     os.utime(tmp_path / "d" / "0" / "0.png", ns=(1, 1))
@@ -177,7 +182,7 @@ def test_mnist_missing_or_failing_download_is_one_line(tmp_path, monkeypatch):
 
 
 def test_a_run_on_a_photo_folder_counts_skipped_files_and_names_its_classes(make_cfg, tmp_path):
-    photo_folder(tmp_path / "photos", per_class=4)
+    photo_folder(tmp_path / "photos", per_class=5)
     (tmp_path / "photos" / "3" / "broken.jpg").write_bytes(b"\xff\xd8 truncated")
     cfg = make_cfg("experiment=augmented", "data=folder", f"data.root={tmp_path / 'photos'}", "data.n_per_class=2")
     metrics = run(cfg, tmp_path / "run")
@@ -192,7 +197,7 @@ def test_prepare_prints_counts_and_writes_previews(tmp_path, command):
     result = command(prepare_cli, "data=folder", f"data.root={tmp_path / 'photos'}", "data.n_per_class=1",
                      f"paths.root={tmp_path / 'out'}", f"export={tmp_path / 'exported'}", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert re.search(r"total +20 +10 +10\n", result.stdout)
+    assert re.search(r"total +20 +10 +10 +10\n", result.stdout)  # available, training, validation, test
     assert len(list((tmp_path / "out").glob("prepare/*/preview_train.png"))) == 1
     assert len(list((tmp_path / "exported").glob("train/*/*.png"))) == 10
 

@@ -29,7 +29,7 @@ def test_csv_alone_writes_no_tensorboard_files(make_cfg, tmp_path):
     out = tmp_path / "run"
     run(make_cfg("experiment=augmented", "logger=csv"), out)
     assert not (out / "tb").exists() and (out / "real.png").is_file() and (out / "nearest.png").is_file()
-    assert {p.name for p in (out / "csv").iterdir()} == {"gan", "cas", "classifier"}
+    assert {p.name for p in (out / "csv").iterdir()} == {"gan", "cas", "classifier", "control"}
     assert "gan/d_loss" in csv_rows(out / "csv" / "gan" / "metrics.csv")[0]
 
 

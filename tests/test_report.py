@@ -1,10 +1,12 @@
 """The sweep report on a synthetic multirun folder with known numbers and one broken run."""
 import csv
+import re
 import json
 from pathlib import Path
 
 import pytest
 
+from ganaug.evaluation.sweep_report import write_report
 from ganaug.report import main
 
 
@@ -15,7 +17,7 @@ def fake_run(sweep: Path, experiment: str, seed: int, test_acc: float, ratio: fl
     (run_dir / ".hydra").mkdir(parents=True)
     (run_dir / ".hydra" / "overrides.yaml").write_text(f"- experiment={experiment}\n- seed={seed}\n"
                                                        + (f"- {swept}\n" if swept else ""))
-    curve = [{"epoch": e, "train_acc": 1.0, "test_acc": test_acc - 0.01 * (e < 300)} for e in (20, 80, 140, 220, 300)]
+    curve = [{"epoch": e, "train_acc": 1.0, "val_acc": test_acc - 0.01 * (e < 300)} for e in (20, 80, 140, 220, 300)]
     metrics = {"experiment": experiment, "seed": seed, "ratio": ratio, "n_per_class": 30, "data": "builtin",
                "test_acc": test_acc, "train_acc": 1.0, "curve": curve, "status": "complete"} | extra
     (run_dir / "metrics.json").write_text(json.dumps(metrics))
@@ -43,8 +45,8 @@ def test_report_rows_paired_difference_and_broken_runs(sweep, capsys):
     assert rows["augmented"]["vs_classic_n"] == "0"  # no classic runs in this sweep
     assert float(rows["augmented"]["diversity_min_mean"]) == pytest.approx(0.5) and rows["augmented"]["collapsed"] == "1"
     assert float(rows["augmented"]["cas_mean"]) == pytest.approx(0.7) and rows["baseline"]["cas_mean"] == ""
-    assert float(rows["augmented"]["test@300"]) == pytest.approx((0.83 + 0.84 + 0.89) / 3)
-    assert float(rows["augmented"]["test@20"]) == pytest.approx((0.83 + 0.84 + 0.89) / 3 - 0.01)
+    assert float(rows["augmented"]["val@300"]) == pytest.approx((0.83 + 0.84 + 0.89) / 3)
+    assert float(rows["augmented"]["val@20"]) == pytest.approx((0.83 + 0.84 + 0.89) / 3 - 0.01)
     report = (sweep / "report.md").read_text()
     assert "ratio=2.0,seed=0" in report and "no metrics.json" in report
     assert (sweep / "accuracy_vs_ratio.png").stat().st_size > 0 and (sweep / "curves.png").stat().st_size > 0
@@ -115,3 +117,38 @@ def test_the_curve_plots_accuracy_against_digits_per_class(tmp_path, capsys):
     rows = list(csv.DictReader((tmp_path / "report.csv").open()))
     assert [r["n_per_class"] for r in rows] == ["5", "10", "30"]
     assert (tmp_path / "learning_curve.png").stat().st_size > 0 and "learning_curve.png" in capsys.readouterr().out
+
+
+def gains_sweep(root: Path, gains: list[float]) -> None:
+    """Augmented runs whose gains over their paired controls are `gains`, one seed each."""
+    for seed, gain in enumerate(gains):
+        fake_run(root, "augmented", seed, 0.85 + gain, ratio=0.5, n_fake=150, val_acc=0.8, control_test_acc=0.85,
+                 gain=gain, val_gain=gain / 2)
+
+
+@pytest.mark.parametrize("gains, answer", [
+    ([0.02, 0.03, 0.025], r"the fakes helped: \+2\.50 ± 1\.24 points"),
+    ([-0.02, -0.03, -0.025], r"the fakes hurt: -2\.50 ± 1\.24 points"),
+    ([0.02, -0.03, 0.025], r"no detectable effect of the fakes \(the interval holds 0\): \+0\.50 ± 7\.5\d points"),
+    ([0.02], r"\+2\.00 points of test accuracy over its paired control, one seed: no interval"),
+])
+def test_the_report_answers_whether_the_fakes_helped_from_the_paired_gains(tmp_path, gains, answer):
+    gains_sweep(tmp_path, gains)
+    text, summary = write_report([tmp_path], tmp_path)
+    assert re.search(answer, text) and re.search(answer, summary) and text.startswith("## The answer")
+    [row] = csv.DictReader((tmp_path / "report.csv").open())
+    assert float(row["gain_mean"]) == pytest.approx(sum(gains) / len(gains)) and row["gain_n"] == str(len(gains))
+    assert float(row["val_mean"]) == pytest.approx(0.8)
+
+
+def test_a_search_reports_trials_by_validation_and_the_chosen_one_on_test_once(tmp_path):
+    for trial, (ratio, val_gain, test_acc) in enumerate([(0.5, 0.01, 0.71), (2.0, 0.03, 0.62), (1.0, -0.01, 0.93)]):
+        fake_run(tmp_path, "augmented", 0, test_acc, ratio=ratio, swept=f"augment.ratio={ratio}", n_fake=1,
+                 val_acc=0.8 + val_gain, val_gain=val_gain, gain=test_acc - 0.7)
+    text, summary = write_report([tmp_path], tmp_path, chosen_by="val_gain")
+    # chosen by validation (ratio 2, val_gain +3), not by test (ratio 1 has the best test accuracy)
+    assert "chosen on validation (val_gain +3.00 points, best of 3 trials, seed 0): augment.ratio=2.0" in summary
+    assert "read once: test_acc 62.00 %, gain over its paired control -8.00 points" in text
+    assert "93.00" not in text and "71.00" not in text  # the other trials' test results are not shown
+    trials = [line.split(" | ")[0] for line in text.splitlines() if line.startswith("| augment.ratio=")]
+    assert trials == ["| augment.ratio=2.0", "| augment.ratio=0.5", "| augment.ratio=1.0"]

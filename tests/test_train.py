@@ -1,5 +1,6 @@
 """End to end through Hydra: the experiments write metrics.json, TensorBoard events and checkpoints."""
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -45,14 +46,21 @@ def test_baseline_writes_results(make_cfg, tmp_path):
     assert event_files(out, "run") and (out / "real.png").exists()
     logged = scalars(out, "classifier")  # training loss and accuracy: one mean per epoch
     assert len(logged["classifier/loss"]) == len(logged["classifier/batch_acc"]) == 2
-    assert all(0 <= a <= 1 for a in logged["classifier/batch_acc"]) and len(logged["classifier/test_acc"]) == 3
+    assert all(0 <= a <= 1 for a in logged["classifier/batch_acc"]) and len(logged["classifier/val_acc"]) == 3
+    assert logged["classifier/test_acc"] == [pytest.approx(saved["test_acc"])]  # test: read once, at the end
+    assert saved["n_val"] == 1000 and 0 <= saved["val_acc"] <= 1 and "gain" not in saved
+    assert [saved["per_class_test_acc"][str(c)] for c in range(10)] == pytest.approx(
+        (confusion.diag() / confusion.sum(1)).tolist())
+    images = EventAccumulator(str(out / "tb" / "classifier"), size_guidance={"images": 0})
+    images.Reload()
+    assert {"classifier/confusion_matrix", "classifier/misread_test_digits"} <= set(images.Tags()["images"])
 
 
 def test_augmented_trains_gan_once_and_reuses_it_for_another_ratio(make_cfg, tmp_path):
     first = run(make_cfg("experiment=augmented", "augment.ratio=1"), tmp_path / "r1")
     assert first["n_fake"] == 300 and first["gan_cached"] is False
     assert len(first["diversity"]) == 10 and first["diversity_min"] > 0
-    assert set(first["time_s"]) == {"data", "gan", "sampling", "gan_quality", "classifier"}
+    assert set(first["time_s"]) == {"data", "gan", "sampling", "gan_quality", "classifier", "control"}
     assert {"fid", "kid", "label_fidelity", "near_copy_rate", "gan_collapsed"} <= set(first)
     assert event_files(tmp_path / "r1", "gan") and (tmp_path / "r1" / "samples.png").exists()
     assert (tmp_path / "r1" / "nearest.png").exists()
@@ -62,6 +70,9 @@ def test_augmented_trains_gan_once_and_reuses_it_for_another_ratio(make_cfg, tmp
 
     second = run(make_cfg("experiment=augmented", "augment.ratio=0.5"), tmp_path / "r2")
     assert second["n_fake"] == 150 and second["gan_cached"] is True
+    # one paired control for both ratios: trained by the first, taken from the cache by the second
+    assert first["control_cached"] is False and second["control_cached"] is True
+    assert second["control_test_acc"] == first["control_test_acc"]
     assert not event_files(tmp_path / "r2", "gan")
     # each run's folder holds the GAN it used, trained or from the cache, and generates the same fakes
     fakes = [generate(tmp_path / r / "checkpoints" / "gan.ckpt", 2, tmp_path / f"fakes_{r}") for r in ("r1", "r2")]
@@ -82,6 +93,22 @@ def train_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "ganaug.train", *args], cwd=cwd, capture_output=True, text=True, timeout=300
     )
+
+
+def test_the_paired_control_is_the_real_only_run_of_the_same_seed(make_cfg, tmp_path):
+    augmented = run(make_cfg("experiment=augmented", "seed=1"), tmp_path / "augmented")
+    baseline = run(make_cfg("experiment=baseline", "seed=1"), tmp_path / "baseline")
+    # the same seed, data, starting weights and schedule without the fakes: a baseline run, number for number
+    assert (augmented["control_test_acc"], augmented["control_val_acc"], augmented["control_curve"]) == (
+        baseline["test_acc"], baseline["val_acc"], baseline["curve"])
+    assert augmented["gain"] == pytest.approx(augmented["test_acc"] - baseline["test_acc"])
+    assert augmented["val_gain"] == pytest.approx(augmented["val_acc"] - baseline["val_acc"])
+    assert (tmp_path / "augmented" / "checkpoints" / "control.ckpt").exists() and event_files(tmp_path / "augmented", "control")
+    # another seed is another control; a classic run pairs with a classic control
+    other = run(make_cfg("experiment=augmented_classic", "seed=1"), tmp_path / "classic")
+    assert other["control_cached"] is False and other["control_cache_entry"] != augmented["control_cache_entry"]
+    alone = run(make_cfg("experiment=augmented", "seed=1", "control=false"), tmp_path / "alone")
+    assert not {"gain", "control_test_acc"} & set(alone) and alone["test_acc"] == augmented["test_acc"]
 
 
 def test_an_experiment_hydra_does_not_know_is_refused_by_the_command(tmp_path, command):
@@ -143,6 +170,29 @@ def test_divergence_fails_that_run_with_one_line_and_the_sweep_goes_on(tmp_path,
     assert failed["status"] == "failed" and failed["error"].startswith("classifier loss is ")
     assert "lower classifier.module.lr" in failed["error"] and ok["status"] == "complete"
     assert "run failed: classifier loss is" in result.stdout + result.stderr
+    # the end of the sweep lists the failed run, in its summary and its report
+    assert re.search(r"not included: .*lr=1000000.0.* \(failed: classifier loss is", result.stdout)
+    assert "failed: classifier loss is" in (sweep / "report.md").read_text()
+
+
+def test_the_main_job_ends_by_saying_whether_the_fakes_helped(tmp_path, command):
+    sweep = tmp_path / "sweep"
+    result = command(cli, "experiment=augmented", "-m", "seed=0,1", *FAST, f"hydra.sweep.dir={sweep}", ONE_BY_ONE,
+                     cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    runs = [json.loads(p.read_text()) for p in sorted(sweep.glob("*/metrics.json"))]
+    assert len(runs) == 2 and all({"val_acc", "test_acc", "control_val_acc", "control_test_acc", "gain"} <= set(m)
+                                  for m in runs)
+    gains = [100 * m["gain"] for m in runs]
+    mean, half = sum(gains) / 2, 12.706 * abs(gains[0] - gains[1]) / 2  # t(1) * std / sqrt(2) of two values
+    summary = re.search(r"augmented ratio=0.5 hard labels n=30 debug=fast \(2 runs\): test .* %, gain over paired control "
+                        r"([+-]\d+\.\d\d) ± (\d+\.\d\d) \(n=2\)", result.stdout)
+    assert summary and float(summary.group(1)) == pytest.approx(mean, abs=0.006)
+    assert float(summary.group(2)) == pytest.approx(half, abs=0.006)
+    word = "helped" if mean - half > 0 else "hurt" if mean + half < 0 else "no detectable effect"
+    assert word in result.stdout and f"report: {sweep / 'report.md'}" in result.stdout
+    report = (sweep / "report.md").read_text()
+    assert report.startswith("## The answer") and word in report
 
 
 def test_interrupted_classifier_resumes_from_its_checkpoint(make_cfg, tmp_path, caplog):

@@ -17,9 +17,10 @@ CONFIDENT = 0.95  # a reading at least this sure, of another digit than the fold
 
 
 def all_images(dm: DigitsDataModule) -> tuple[torch.Tensor, torch.Tensor, list[str]]:
-    """Every prepared image of the data set (training pool and test set), its label and its file."""
-    y = torch.cat([dm.train_y, dm.test_y])
-    return torch.cat([dm.train_x, dm.test_x]), y, dm.train_files + dm.test_files or [f"image {i}" for i in range(len(y))]
+    """Every prepared image of the data set (training, validation and test images), its label and its file."""
+    y = torch.cat([dm.train_y, dm.val_y, dm.test_y])
+    files = dm.train_files + dm.val_files + dm.test_files
+    return torch.cat([dm.train_x, dm.val_x, dm.test_x]), y, files or [f"image {i}" for i in range(len(y))]
 
 
 def suspects(dm: DigitsDataModule, out: Path) -> list[str] | None:

@@ -1,7 +1,8 @@
 """`data=folder`: the user's own digit images, one sub-folder per class, preprocessed once and cached.
 
-Layouts: `ROOT/train/<class>/*` and `ROOT/test/<class>/*`, or only `ROOT/<class>/*`, which is then split
-per class with `test_fraction` (seeded by `split_seed`, so every run of a sweep tests on the same images).
+Layouts: `ROOT/train/<class>/*` and `ROOT/test/<class>/*` (and `ROOT/val/<class>/*`, the validation set, if
+there is one: otherwise it is carved from train/), or only `ROOT/<class>/*`, which is then split per class with
+`test_fraction` (seeded by `split_seed`, so every run of a sweep tests on the same images).
 """
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from ganaug.utils.files import atomic_write, load_entry
 
 log = logging.getLogger(__name__)
 PREPROCESS_VERSION = 5  # bump when preprocessing changes, so cached tensors are rebuilt
-LAYOUT_HELP = "one sub-folder of images per class (ROOT/0/, ROOT/1/, ...) or ROOT/train/<class>/ and ROOT/test/<class>/"
+LAYOUT_HELP = ("one sub-folder of images per class (ROOT/0/, ROOT/1/, ...) or ROOT/train/<class>/ and ROOT/test/<class>/ "
+               "(and ROOT/val/<class>/)")
 
 
 def shown(path: Path) -> str:
@@ -33,7 +35,8 @@ def visible(path: Path) -> bool:
 
 
 def split_dirs(root: Path) -> dict[str, Path]:
-    """{"train": dir, "test": dir} for the train/test layout, {"all": root} for class folders directly in root."""
+    """{"train": dir, "test": dir} (and "val") for the train/test layout, {"all": root} for class folders directly in
+    root."""
     where = shown(root)
     if not root.exists():
         raise UserError(f"data.root={where} does not exist; point data.root at a folder with {LAYOUT_HELP}")
@@ -46,7 +49,7 @@ def split_dirs(root: Path) -> dict[str, Path]:
     if not dirs:
         raise UserError(f"data.root={where} holds files but no class folders; move the images into {LAYOUT_HELP}")
     if {"train", "test"} <= dirs:
-        return {"train": root / "train", "test": root / "test"}
+        return {split: root / split for split in ("train", "val", "test") if split in dirs}
     for have, lack in (("train", "test"), ("test", "train")):
         if have in dirs:
             raise UserError(
@@ -163,13 +166,14 @@ class FolderDigits(DigitsDataModule):
 
     def load(self) -> Split:
         files = {split: class_files(d) for split, d in split_dirs(self.root).items()}
-        if "train" in files and list(files["train"]) != list(files["test"]):
-            only_train = sorted(set(files["train"]) - set(files["test"]))
-            only_test = sorted(set(files["test"]) - set(files["train"]))
-            raise UserError(
-                f"train/ and test/ in data.root={shown(self.root)} have different classes "
-                f"(only in train: {only_train}, only in test: {only_test}); give both the same class folders"
-            )
+        for other in ("test", "val"):
+            if "train" in files and other in files and list(files["train"]) != list(files[other]):
+                only_train = sorted(set(files["train"]) - set(files[other]))
+                only_other = sorted(set(files[other]) - set(files["train"]))
+                raise UserError(
+                    f"train/ and {other}/ in data.root={shown(self.root)} have different classes "
+                    f"(only in train: {only_train}, only in {other}: {only_other}); give both the same class folders"
+                )
         names = list(next(iter(files.values())))
         decoded = self.decode_cached(files)
         for skipped in decoded["skipped"]:
@@ -180,4 +184,6 @@ class FolderDigits(DigitsDataModule):
             return Split(x[pool], y[pool], x[test], y[test], names, decoded["skipped"],
                          [kept[i] for i in pool.tolist()], [kept[i] for i in test.tolist()])
         (pool_x, pool_y, pool_files), (test_x, test_y, test_files) = decoded["train"], decoded["test"]
-        return Split(pool_x, pool_y, test_x, test_y, names, decoded["skipped"], pool_files, test_files)
+        val_x, val_y, val_files = decoded.get("val", (None, None, []))
+        return Split(pool_x, pool_y, test_x, test_y, names, decoded["skipped"], pool_files, test_files,
+                     val_x, val_y, val_files)

@@ -43,7 +43,7 @@ def nearest_pairs(
 
 def near_copy_rate(
     fakes: torch.Tensor, fake_y: torch.Tensor, train_x: torch.Tensor, train_y: torch.Tensor,
-    test_x: torch.Tensor, test_y: torch.Tensor, quantile: float = 0.05,
+    held_x: torch.Tensor, held_y: torch.Tensor, quantile: float = 0.05,
 ) -> tuple[float, float]:
     """Fraction of fakes closer to a training image than 95 % of new real digits are, and that threshold.
 
@@ -51,16 +51,16 @@ def near_copy_rate(
     is nearer than the `quantile` of held-out digits' nearest distances is counted as a near-copy. Fakes
     as novel as new handwriting score about `quantile`; a GAN that memorises its training set scores near 1.
     """
-    threshold = torch.quantile(nearest(test_x, test_y, train_x, train_y)[0], quantile).item()
+    threshold = torch.quantile(nearest(held_x, held_y, train_x, train_y)[0], quantile).item()
     return (nearest(fakes, fake_y, train_x, train_y)[0] < threshold).double().mean().item(), threshold
 
 
 @torch.no_grad()
 def gan_quality(
     features: DigitFeatures, fakes: torch.Tensor, fake_y: torch.Tensor, train_x: torch.Tensor,
-    train_y: torch.Tensor, test_x: torch.Tensor, test_y: torch.Tensor, num_classes: int, digits: bool = True,
+    train_y: torch.Tensor, held_x: torch.Tensor, held_y: torch.Tensor, num_classes: int, digits: bool = True,
 ) -> dict:
-    """FID and KID of fakes against the held-out digits, label fidelity, diversity and near-copy rate.
+    """FID and KID of fakes against held-out real digits (`held_x`: a validation set), label fidelity, diversity and near-copy rate.
 
     Label fidelity needs classes that are the digits 0-9 (what the feature network knows); otherwise it is None.
     """
@@ -69,13 +69,13 @@ def gan_quality(
         warnings.filterwarnings("ignore", ".*will save all extracted features.*")
         kid = KernelInceptionDistance(feature=features, normalize=True, subset_size=min(100, len(fakes)), subsets=50)
     for metric in (fid, kid):
-        for chunk in test_x.split(1000):
+        for chunk in held_x.split(1000):
             metric.update(chunk, real=True)
         for chunk in fakes.split(1000):
             metric.update(chunk, real=False)
     kid_mean, kid_std = kid.compute()
     ratios = diversity_ratios(fakes, fake_y, train_x, train_y, num_classes)
-    copies, threshold = near_copy_rate(fakes, fake_y, train_x, train_y, test_x, test_y)
+    copies, threshold = near_copy_rate(fakes, fake_y, train_x, train_y, held_x, held_y)
     return {
         "fid": fid.compute().item(),
         "kid": kid_mean.item(),

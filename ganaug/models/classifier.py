@@ -1,17 +1,22 @@
 """The CNN classifier as a LightningModule: cross-entropy, SGD, accuracy on held-out and real training digits."""
 from __future__ import annotations
 
+import math
 import matplotlib.pyplot as plt
 import pytorch_lightning as pl
 import torch
 import torch.nn.functional as F
 from torch import nn
 from torchmetrics import MeanMetric
+from torchvision.transforms.functional import pil_to_tensor
 from torchmetrics.classification import MulticlassAccuracy, MulticlassConfusionMatrix
 
 from ganaug.models.registry import build, register, spec
 from ganaug.utils.config import plain
 from ganaug.utils.errors import ensure_finite
+from ganaug.utils.grids import captioned_grid
+
+MISREAD_SHOWN = 50  # misread test digits in the logged grid
 
 
 @register("classifier")
@@ -29,10 +34,12 @@ class Classifier(pl.LightningModule):
     `preprocessing` keeps how the training images were read from their files (`prepare_file`'s options), so that
     new images can be read the same way (`ganaug.predict`).
 
-    Validation loader 0 is the held-out test set, loader 1 the real training images.
+    Validation loader 0 is the validation set, loader 1 the real training images; the test loader is the held-out
+    test set, read once after training.
 
-    `history` keeps the train/test accuracy of every validation epoch, for the results file; a `validate` run
-    after training also leaves the held-out confusion matrix in `confusion` and logs it as a figure.
+    `history` keeps the train/validation accuracy of every validation epoch, for the results file; a `test` run
+    leaves the test confusion matrix in `confusion`, the accuracy per class in `per_class`, and logs the matrix, the
+    accuracies and a grid of the test digits it misread (with its guess) to TensorBoard.
     The training loss and accuracy are logged once per epoch (Lightning's `log` costs about as much as one
     step of this small network). `channels_last` stores the network's weights in that memory format, which
     makes its convolutions and pooling faster on CPUs.
@@ -77,9 +84,12 @@ class Classifier(pl.LightningModule):
         self.train_acc = MulticlassAccuracy(num_classes, average="micro", validate_args=False)
         self.eval_acc = nn.ModuleList([MulticlassAccuracy(num_classes, average="micro", validate_args=False)
                                        for _ in range(2)])
+        self.test_acc = MulticlassAccuracy(num_classes, average="micro", validate_args=False)
         self.test_confusion = MulticlassConfusionMatrix(num_classes)
+        self.misread: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = []  # (images, labels, guesses)
         self.history: list[dict[str, float]] = []
         self.confusion: list[list[int]] = []
+        self.per_class: dict[str, float] = {}
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x)
@@ -129,30 +139,51 @@ class Classifier(pl.LightningModule):
 
     def validation_step(self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int, dataloader_idx: int = 0) -> None:
         x, y = batch
-        logits = self(x)
-        self.eval_acc[dataloader_idx](logits, y)
-        if dataloader_idx == 0:
-            self.test_confusion.update(logits, y)
+        self.eval_acc[dataloader_idx](self(x), y)
 
     def on_validation_epoch_end(self) -> None:
-        test_acc, train_acc = (metric.compute().item() for metric in self.eval_acc)
+        val_acc, train_acc = (metric.compute().item() for metric in self.eval_acc)
         for metric in self.eval_acc:
             metric.reset()
-        self.log_dict({"classifier/test_acc": test_acc, "classifier/train_acc": train_acc})
+        self.log_dict({"classifier/val_acc": val_acc, "classifier/train_acc": train_acc})
+        if self.trainer.state.fn == "fit":
+            self.history.append({"epoch": self.current_epoch + 1, "train_acc": train_acc, "val_acc": val_acc})
+
+    def test_step(self, batch: tuple[torch.Tensor, torch.Tensor], batch_idx: int) -> None:
+        x, y = batch
+        guess = self(x).argmax(1)
+        self.test_acc.update(guess, y)
+        self.test_confusion.update(guess, y)
+        wrong = guess != y
+        if sum(len(images) for images, _, _ in self.misread) < MISREAD_SHOWN:
+            self.misread.append((x[wrong].cpu(), y[wrong].cpu(), guess[wrong].cpu()))
+
+    def on_test_epoch_end(self) -> None:
         matrix = self.test_confusion.compute()
         self.test_confusion.reset()
-        if self.trainer.state.fn == "fit":
-            self.history.append({"epoch": self.current_epoch + 1, "train_acc": train_acc, "test_acc": test_acc})
-        else:
-            self.confusion = matrix.tolist()
-            self.log_confusion(matrix)
+        self.log("classifier/test_acc", self.test_acc.compute().item())
+        self.test_acc.reset()
+        self.confusion = matrix.tolist()
+        correct, total = matrix.diag().float(), matrix.sum(1).float()
+        self.per_class = {name: (c / t).item() if t else float("nan")
+                          for name, c, t in zip(self.class_names, correct, total)}
+        self.log_dict({f"classifier_per_class/{name}": acc for name, acc in self.per_class.items()
+                       if not math.isnan(acc)})
+        self.log_test_images(matrix)
 
-    def log_confusion(self, matrix: torch.Tensor) -> None:
-        """Add the held-out confusion matrix (rows: true class, columns: predicted) to TensorBoard as a figure."""
+    def log_test_images(self, matrix: torch.Tensor) -> None:
+        """The test confusion matrix (rows: true class, columns: predicted) and the misread test digits, each
+        captioned `true→guess`, to every logger that takes figures (TensorBoard)."""
+        writers = [logger.experiment for logger in self.loggers
+                   if hasattr(getattr(logger, "experiment", None), "add_figure")]
         fig, _ = self.test_confusion.plot(val=matrix, labels=self.class_names)
-        for logger in self.loggers:
-            if hasattr(getattr(logger, "experiment", None), "add_figure"):
-                logger.experiment.add_figure("classifier/confusion_matrix", fig, self.global_step)
+        images, labels, guesses = (torch.cat(parts)[:MISREAD_SHOWN] for parts in zip(*self.misread)) if self.misread \
+            else (torch.empty(0, 1, 28, 28), torch.empty(0, dtype=torch.long), torch.empty(0, dtype=torch.long))
+        self.misread = []
+        grid = captioned_grid(images, [f"{self.class_names[t]}>{self.class_names[g]}" for t, g in zip(labels, guesses)])
+        for writer in writers:
+            writer.add_figure("classifier/confusion_matrix", fig, self.global_step)
+            writer.add_image("classifier/misread_test_digits", pil_to_tensor(grid), self.global_step)
         plt.close(fig)
 
     def on_save_checkpoint(self, checkpoint: dict) -> None:

@@ -40,20 +40,23 @@ def build_classifier(cfg: DictConfig, dm: DigitsDataModule, transforms: list[Dic
 
 
 def side_classifier(cfg: DictConfig, dm: DigitsDataModule, x: torch.Tensor, y: torch.Tensor, epochs: int,
-                    output_dir: Path, phase: str, transforms: list[DictConfig] = (),
-                    init_state: dict | None = None) -> tuple[Classifier, float]:
+                    output_dir: Path, phase: str, transforms: list[DictConfig] = (), init_state: dict | None = None,
+                    held_out: tuple[torch.Tensor, torch.Tensor] | None = None) -> tuple[Classifier, float]:
     """The configured classifier trained `epochs` on (x, y) through `transforms`, logging to `tb/<phase>`, and its
-    held-out accuracy. It runs on its own random stream, so the run's own classifier is the same with or without it.
+    accuracy on `held_out` (default: `dm`'s validation set; never its test set). It runs on its own random stream, so
+    the run's own classifier is the same with or without it.
     """
+    held_x, held_y = held_out if held_out is not None else (dm.val_x, dm.val_y)
     with torch.random.fork_rng():
         pl.seed_everything(cfg.seed, verbose=False)
         classifier = build_classifier(cfg, dm, list(transforms), init_state)
         trainer = make_trainer(cfg, output_dir, phase, max_epochs=epochs, check_val_every_n_epoch=epochs)
         trainer.fit(
             classifier, train_dataloaders=training_loader(x, y, dm.num_classes, cfg.classifier.batch_size),
-            val_dataloaders=[dm.val_dataloader()[0], tensor_loader(x, y, batch_size=dm.eval_batch_size, shuffle=False)],
+            val_dataloaders=[tensor_loader(held_x, held_y, batch_size=dm.eval_batch_size, shuffle=False),
+                             tensor_loader(x, y, batch_size=dm.eval_batch_size, shuffle=False)],
         )
-    return classifier.eval(), trainer.callback_metrics["classifier/test_acc"].item()
+    return classifier.eval(), trainer.callback_metrics["classifier/val_acc"].item()
 
 
 def fit_gan(cfg: DictConfig, gan: Generator, dm: DigitsDataModule, output_dir: Path, resume: bool,

@@ -133,7 +133,7 @@ def training_targets(cfg: DictConfig, fakes: torch.Tensor, labels: torch.Tensor,
     """What the classifier is told about each fake (`augment.fake_labels`), and measures of it for metrics.json.
 
     hard: the label it was drawn for. soft: the probabilities of a teacher, the configured classifier trained on
-    the real images with the run's augmentation, from `teacher_init` (`tb/teacher`). none: nothing (None; the
+    the real images with the run's augmentation, from `teacher_init` (`tb/teacher`; its accuracy on validation). none: nothing (None; the
     fakes are unlabelled).
     """
     if cfg.augment.fake_labels == "hard":
@@ -144,7 +144,7 @@ def training_targets(cfg: DictConfig, fakes: torch.Tensor, labels: torch.Tensor,
                                            "teacher", augmentation(cfg), teacher_init)
     probs = logits_in_batches(teacher, fakes).softmax(1)
     agreement = (probs.argmax(1) == labels).double().mean().item()
-    return probs, {"teacher_test_acc": teacher_acc, "teacher_agreement": agreement}
+    return probs, {"teacher_val_acc": teacher_acc, "teacher_agreement": agreement}
 
 
 def gan_measures(cfg: DictConfig, gan: Generator, fakes: torch.Tensor, labels: torch.Tensor, dm: DigitsDataModule,
@@ -154,7 +154,7 @@ def gan_measures(cfg: DictConfig, gan: Generator, fakes: torch.Tensor, labels: t
     with torch.random.fork_rng():  # KID draws random subsets: the same numbers every time
         torch.manual_seed(cfg.seed)
         quality = gan_quality(
-            DigitFeatures.load(), fakes, labels, dm.train_x, dm.train_y, dm.test_x, dm.test_y, dm.num_classes,
+            DigitFeatures.load(), fakes, labels, dm.train_x, dm.train_y, dm.val_x, dm.val_y, dm.num_classes,
             digits=dm.class_names == DIGITS,
         )
     sources = gan.sources_of(labels, cfg.seed)
@@ -162,7 +162,7 @@ def gan_measures(cfg: DictConfig, gan: Generator, fakes: torch.Tensor, labels: t
         drawn = fakes if cfg.augment.best_of == 1 else gan.sample(labels, seed=cfg.seed)  # best-of picks others
         quality["source_distance"] = source_distance(drawn, sources.cpu(), dm.train_x, dm.train_y)
     if cfg.gan.cas_epochs:  # CAS (Ravuri & Vinyals 2019): a classifier trained on as many fakes as there are real
-        # images, tested on the held-out real ones; off-label or collapsed fakes score low
+        # images, tested on the real validation images; off-label or collapsed fakes score low
         cas_labels = fake_labels(dm.train_y, dm.num_classes, 1.0)
         cas_fakes = gan.sample(cas_labels, seed=cfg.seed + 2)
         _, quality["cas"] = side_classifier(cfg, dm, cas_fakes, cas_labels, cfg.gan.cas_epochs, output_dir, "cas")

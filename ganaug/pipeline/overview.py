@@ -18,18 +18,20 @@ from ganaug.utils.grids import save_grid
 
 
 def counts_table(dm: DigitsDataModule) -> str:
-    """Per class: images available for training, used for training, and held out for testing."""
-    lines = [f"{'class':>8} {'available':>10} {'training':>9} {'test':>6}"]
-    train, test = dm.train_y.bincount(minlength=dm.num_classes), dm.test_y.bincount(minlength=dm.num_classes)
+    """Per class: images available for training, used for training, for validation, and held out for testing."""
+    lines = [f"{'class':>8} {'available':>10} {'training':>9} {'validation':>11} {'test':>6}"]
+    train, val, test = (y.bincount(minlength=dm.num_classes) for y in (dm.train_y, dm.val_y, dm.test_y))
     for c, name in enumerate(dm.class_names):
-        lines.append(f"{name:>8} {dm.pool_counts[c]:>10} {train[c].item():>9} {test[c].item():>6}")
-    lines.append(f"{'total':>8} {sum(dm.pool_counts):>10} {len(dm.train_y):>9} {len(dm.test_y):>6}")
+        lines.append(f"{name:>8} {dm.pool_counts[c]:>10} {train[c].item():>9} {val[c].item():>11} {test[c].item():>6}")
+    lines.append(f"{'total':>8} {sum(dm.pool_counts):>10} {len(dm.train_y):>9} {len(dm.val_y):>11} {len(dm.test_y):>6}")
     return "\n".join(lines)
 
 
 def export(dm: DigitsDataModule, out: Path) -> None:
-    """Write the training and test images as `out/{train,test}/<class>/<index>.png` (8-bit grayscale)."""
-    for split, x, y, index in (("train", dm.train_x, dm.train_y, dm.train_index), ("test", dm.test_x, dm.test_y, dm.test_index)):
+    """Write the training, validation and test images as `out/{train,val,test}/<class>/<index>.png` (8-bit
+    grayscale): a folder that `data=folder` reads back as the same three sets."""
+    for split, x, y, index in (("train", dm.train_x, dm.train_y, dm.train_index), ("val", dm.val_x, dm.val_y, dm.val_index),
+                               ("test", dm.test_x, dm.test_y, dm.test_index)):
         for c, name in enumerate(dm.class_names):
             (out / split / name).mkdir(parents=True, exist_ok=True)
         for image, label, i in zip(x, y, index.tolist()):
@@ -80,4 +82,5 @@ def look_at_data(cfg: DictConfig, output_dir: Path) -> None:
     print(f"previews: {output_dir / 'preview_train.png'} and preview_test.png")
     if cfg.export:
         export(dm, Path(cfg.export))
-        print(f"exported {len(dm.train_y)} training and {len(dm.test_y)} test images to {cfg.export}")
+        print(f"exported {len(dm.train_y)} training, {len(dm.val_y)} validation and {len(dm.test_y)} test images "
+              f"to {cfg.export}")

@@ -1,5 +1,6 @@
-"""One run, stage by stage: data → generator (when the experiment adds fakes) → classifier → results. Each stage
-returns what the next one takes; the pretrained starting states are fetched once, before the stages."""
+"""One run, stage by stage: data → generator (when the experiment adds fakes) → classifier → its paired real-only
+control (when fakes were added) → results. Each stage returns what the next one takes; the pretrained starting
+states are fetched once, before the stages."""
 from __future__ import annotations
 
 import contextlib
@@ -14,11 +15,12 @@ from ganaug.data.datamodule import DigitsDataModule
 from ganaug.models.generator import Generator
 from ganaug.pipeline import starting_points
 from ganaug.pipeline.classifier_stage import train_classifier
+from ganaug.pipeline.control_stage import paired_control
 from ganaug.pipeline.generator_stage import run_generator_stage
 from ganaug.utils import results
 from ganaug.utils.config import validate
 from ganaug.utils.grids import save_grid
-from ganaug.utils.loggers import run_board
+from ganaug.utils.loggers import log_hyperparams, run_board
 from ganaug.utils.progress import duration
 from ganaug.utils.trainers import PhaseTimer
 
@@ -41,14 +43,39 @@ def describe_run(cfg: DictConfig, dm: DigitsDataModule, generator: Generator | N
         "fake_labels": cfg.augment.fake_labels if generator is not None else None,
         "gan": type(generator).__name__ if generator is not None else None,
         "pretrain": cfg.pretrain.source,
-        "data": dm.name, "n_train_real": len(dm.train_y), "n_test": len(dm.test_y), "class_names": dm.class_names,
+        "data": dm.name, "n_train_real": len(dm.train_y), "n_val": len(dm.val_y), "n_test": len(dm.test_y),
+        "class_names": dm.class_names,
     }
+
+
+# What TensorBoard's HParams view shows of every run, besides the settings its command line changed.
+HPARAM_FACTS = ("experiment", "seed", "n_per_class", "ratio", "fake_labels", "gan", "pretrain")
+HPARAM_METRICS = ("val_acc", "test_acc", "gain", "val_gain", "control_val_acc", "control_test_acc", "train_acc", "fid",
+                  "kid", "cas", "label_fidelity", "diversity_min", "near_copy_rate", "source_distance",
+                  "teacher_val_acc")
+
+
+def hyperparameters(cfg: DictConfig, facts: dict, overrides: list[str]) -> dict:
+    """The run's facts and every setting its command line set (`augment.ratio=2` → `augment.ratio: 2.0`; a config
+    group's choice by its option name), for the loggers' hyperparameter views."""
+    params = {key: "none" if facts[key] is None else facts[key] for key in HPARAM_FACTS}
+    for override in overrides:
+        key, _, value = override.lstrip("+~").partition("=")
+        if key.startswith("hydra") or key.startswith("paths"):
+            continue
+        chosen = OmegaConf.select(cfg, key, default=value)
+        params[key] = chosen if isinstance(chosen, (int, float, str, bool)) else value
+    return params
 
 
 def summary(metrics: dict, output_dir: Path) -> str:
     """The run's one-line summary."""
-    parts = [f"{metrics['experiment']} seed={metrics['seed']}: test_acc={metrics['test_acc']:.4f}",
-             f"train_acc={metrics['train_acc']:.4f}", f"{metrics['n_train_real']} real"]
+    parts = [f"{metrics['experiment']} seed={metrics['seed']}: test_acc={metrics['test_acc']:.4f}"]
+    if "gain" in metrics:
+        parts[0] += (f" vs {metrics['control_test_acc']:.4f} without the fakes (paired control): "
+                     f"gain {100 * metrics['gain']:+.2f} points (validation {100 * metrics['val_gain']:+.2f})")
+    parts += [f"val_acc={metrics['val_acc']:.4f}", f"train_acc={metrics['train_acc']:.4f}",
+              f"{metrics['n_train_real']} real"]
     if results.used_generator(metrics):
         parts.append(f"{metrics['n_fake']} fakes ({results.fakes_labelled(metrics['fake_labels'])}, FID {metrics['fid']:.1f})")
     if metrics["n_skipped"]:
@@ -56,8 +83,9 @@ def summary(metrics: dict, output_dir: Path) -> str:
     return ", ".join(parts) + f", {duration(sum(metrics['time_s'].values()))}"
 
 
-def run(cfg: DictConfig, output_dir: Path) -> dict:
-    """Run one experiment and write its results into `output_dir`; returns them."""
+def run(cfg: DictConfig, output_dir: Path, overrides: list[str] = ()) -> dict:
+    """Run one experiment and write its results into `output_dir`; returns them. `overrides`: the command line's
+    settings, shown beside the results in the loggers' hyperparameter views."""
     validate(cfg)
     output_dir.mkdir(parents=True, exist_ok=True)
     pl.seed_everything(cfg.seed, workers=True, verbose=False)
@@ -76,8 +104,16 @@ def run(cfg: DictConfig, output_dir: Path) -> dict:
     facts = describe_run(cfg, dm, generated.generator if generated else None)
     measures = generated.measures if generated else {}
     with timer("classifier"):
-        scores = train_classifier(cfg, dm, generated.fakes if generated else None, starts.classifier, facts,
-                                  measures, output_dir)
+        trained = train_classifier(cfg, dm, generated.fakes if generated else None, starts.classifier, output_dir)
+    scores = trained.scores
+    if generated is not None and cfg.control:
+        with timer("control"):
+            control = paired_control(cfg, dm, starts.classifier, output_dir)
+        scores = {**scores, **control, "gain": scores["test_acc"] - control["control_test_acc"],
+                  "val_gain": scores["val_acc"] - control["control_val_acc"]}
+    log_hyperparams(trained.trainer.loggers, hyperparameters(cfg, facts, list(overrides)),
+                    {f"hparams/{k}": v for k in HPARAM_METRICS if (v := {**measures, **scores}.get(k)) is not None},
+                    trained.trainer.global_step)
     metrics = {**facts, "n_skipped": len(dm.skipped), "skipped": dm.skipped, **measures, **scores,
                "time_s": dict(timer), "config": OmegaConf.to_container(cfg, resolve=True)}
     log.info(summary(metrics, output_dir))

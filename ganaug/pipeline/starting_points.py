@@ -18,7 +18,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from ganaug.data.datamodule import DigitsDataModule
-from ganaug.data.mnist import BuiltinDigits
+from ganaug.data.mnist import BuiltinDigits, MNISTDigits
 from ganaug.models.checkpoints import checkpoint_of
 from ganaug.pipeline import cache
 from ganaug.pipeline.fitting import fit_gan, side_classifier
@@ -48,7 +48,10 @@ def check(cfg: DictConfig, dm: DigitsDataModule) -> None:
         return
     if isinstance(dm, BuiltinDigits):
         raise UserError("pretrain=builtin with data=builtin would train on the pool the few-shot set comes from; "
-                        "use it with data=folder or data=mnist")
+                        "use it with data=folder")
+    if isinstance(dm, MNISTDigits):
+        raise UserError("pretrain=builtin with data=mnist would start from networks trained on half of MNIST's test "
+                        "set, which is this run's test set; use it with data=folder")
 
 
 def pool_settings(cfg: DictConfig) -> DictConfig:
@@ -81,8 +84,10 @@ def shipped(cfg: DictConfig, what: str, *parts: str) -> Path:
 
 
 def pool() -> BuiltinDigits:
-    """The built-in pool as a data module: all 5,000 digits as the training set, the held-out half as its test set."""
-    dm = BuiltinDigits(n_per_class=None, seed=0)
+    """The built-in pool as a data module: all 5,000 digits as the training set (no validation carved from them),
+    the held-out half as its test set: never a run's test set, since pretraining is refused with data=builtin and
+    data=mnist, whose test set holds the built-in digits."""
+    dm = BuiltinDigits(n_per_class=None, seed=0, val_per_class=0)
     dm.setup()
     return dm
 
@@ -109,7 +114,8 @@ def trained_classifier(cfg: DictConfig) -> dict:
     def train() -> dict:
         dm = pool()
         net, accuracy = side_classifier(pool_settings(cfg), dm, dm.train_x, dm.train_y, cfg.pretrain.classifier_epochs,
-                                        path.parent / path.stem, "pretrain_classifier", [cfg.pretrain.affine])
+                                        path.parent / path.stem, "pretrain_classifier", [cfg.pretrain.affine],
+                                        held_out=(dm.test_x, dm.test_y))
         log.info("pretrained classifier on the built-in pool: held-out accuracy %.4f (%s)", accuracy, path)
         return {"state_dict": net.net.state_dict(), "held_out_acc": accuracy}
 

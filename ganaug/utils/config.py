@@ -48,10 +48,14 @@ def boolean(v: Any) -> bool:
     return isinstance(v, bool)
 
 
+OPTIMIZED_METRICS = ("val_acc", "val_gain")  # what a run may return to an optimising sweeper: validation only
+
 # key → (test, what is allowed); keys missing from a config are not checked.
 RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "seed": (lambda v: _is_int(v) and v >= 0, "an integer >= 0"),
     "resume": (boolean, "true or false"),
+    "optimized_metric": (lambda v: v in OPTIMIZED_METRICS, f"one of {', '.join(OPTIMIZED_METRICS)} (validation measures)"),
+    "control": (boolean, "true or false (train the paired real-only control beside a run that adds fakes)"),
     "threads": (lambda v: v == "auto" or positive_int(v), "auto or an integer >= 1 (torch threads per run)"),
     "augment.gan": (boolean, "true or false"),
     "augment.classic": (boolean, "true or false"),
@@ -74,6 +78,9 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     ),
     "augment.affine.shear": (non_negative_number, "a number >= 0 (degrees)"),
     "data.n_per_class": (lambda v: v is None or positive_int(v), "an integer >= 1, or null for every image"),
+    "data.val_per_class": (lambda v: v is None or positive_int(v), "an integer >= 1, or null for data.val_fraction"),
+    "data.val_fraction": (lambda v: v is None or (_is_number(v) and 0 < v < 1),
+                          "a number between 0 and 1 (share of each class held for validation), or null"),
     "data.test_per_class": (lambda v: v is None or positive_int(v), "null or an integer >= 1"),
     "data.max_test_per_class": (lambda v: v is None or positive_int(v), "null or an integer >= 1"),
     "data.batch_size": (positive_int, "an integer >= 1"),
@@ -134,6 +141,10 @@ def validate(cfg: DictConfig) -> None:
             continue
         if not ok(value):
             raise UserError(f"{key}={value!r} is not allowed: use {allowed}")
+    data = cfg.get("data")
+    if data is not None and "val_per_class" in data and data.val_per_class is None and data.val_fraction is None:
+        raise UserError("data.val_per_class and data.val_fraction are both null: every run needs a validation set; "
+                        "set one of them (e.g. data.val_fraction=0.2)")
     augment = cfg.get("augment")
     if augment is not None and augment.classic and not (augment.random_affine or augment.elastic):
         raise UserError("augment.classic=true with neither augment.random_affine nor augment.elastic is no "

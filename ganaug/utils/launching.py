@@ -47,14 +47,18 @@ def runs_at_once(runs: int | None, cores: int, memory: float) -> int:
 
 def default_launcher(argv: list[str]) -> list[str]:
     """`argv` with `hydra/launcher=parallel` and its `n_jobs` added to a multirun of several runs that names no
-    launcher, where the joblib launcher is installed and the machine has more than one core."""
+    launcher, where the joblib launcher is installed and the machine has more than one core. A search
+    (`hparams_search=...`) also gets as many trials at once (`hydra.sweeper.n_jobs`), unless the line sets it."""
     multirun = any(arg in ("-m", "--multirun") for arg in argv)
     named = any(arg.split("=", 1)[0].lstrip("+~") in ("hydra/launcher", "hydra.launcher.n_jobs") for arg in argv)
     cores = os.cpu_count() or 1
     if not multirun or named or cores < 2 or importlib.util.find_spec("hydra_plugins.hydra_joblib_launcher") is None:
         return argv
-    runs = sweep_size([arg for arg in argv if not arg.startswith("-")])
+    searching = any(arg.lstrip("+").startswith("hparams_search=") and not arg.endswith("=null") for arg in argv)
+    runs = None if searching else sweep_size([arg for arg in argv if not arg.startswith("-")])
     at_once = runs_at_once(runs, cores, memory_gib())
     if runs == 1 or at_once < 2:
         return argv
-    return [*argv, "hydra/launcher=parallel", f"hydra.launcher.n_jobs={at_once}"]
+    trials = [f"hydra.sweeper.n_jobs={at_once}"] if searching and not any(
+        arg.startswith("hydra.sweeper.n_jobs=") for arg in argv) else []
+    return [*argv, "hydra/launcher=parallel", f"hydra.launcher.n_jobs={at_once}", *trials]

@@ -30,6 +30,13 @@ def write_failed(run_dir: Path, experiment: str, seed: int, error: str) -> None:
     write_json(run_dir / FILENAME, {"experiment": experiment, "seed": seed, "status": "failed", "error": error})
 
 
+def objective(metrics: dict, name: str) -> float:
+    """The validation measure `name` of a finished run, for a sweeper that optimises; NaN where the run has none
+    (`val_gain` of a run without fakes or control)."""
+    value = metrics.get(name)
+    return float("nan") if value is None else float(value)
+
+
 def read(run_dir: Path) -> dict | None:
     """The results in `run_dir`, whatever their status; None when there is no readable results file."""
     try:
@@ -50,7 +57,11 @@ def why_not_finished(run_dir: Path) -> str:
     if not (run_dir / FILENAME).exists():
         return f"no {FILENAME} (unfinished or failed)"
     metrics = read(run_dir)
-    return f"{FILENAME} unreadable" if metrics is None else f"status {metrics.get('status')!r}"
+    if metrics is None:
+        return f"{FILENAME} unreadable"
+    if metrics.get("status") == "failed":
+        return f"failed: {metrics.get('error', 'no reason recorded')}"
+    return f"status {metrics.get('status')!r}"
 
 
 def used_generator(metrics: dict) -> bool:
