@@ -40,5 +40,8 @@ def accuracy(name):
 print(f"experiment=augmented -m seed=0,1,2 {short or '(full length)'}")
 print(f"{then_commit}: {float(then_s):.0f} s, mean test_acc {100 * then_acc:.2f} % ({n_then} runs)")
 print(f"{now_commit}: {float(now_s):.0f} s, mean test_acc {100 * now_acc:.2f} % ({n_now} runs)")
-print(f"ratio {float(then_s) / float(now_s):.2f}x faster")
+print(f"ratio {float(then_s) / float(now_s):.2f}x faster ({100 * (float(now_s) / float(then_s) - 1):+.1f} % wall time)")
+gains = [r["gain"] for p in sorted(Path(work, "now", "sweep").glob("*/metrics.json")) if "gain" in (r := json.loads(p.read_text()))]
+if gains:
+    print(f"{now_commit}: gain over the paired control per seed: {', '.join(f'{100 * g:+.2f}' for g in gains)} points")
 EOF
