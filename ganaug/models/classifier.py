@@ -8,13 +8,13 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from torchmetrics import MeanMetric
-from torchvision.transforms.functional import pil_to_tensor
 from torchmetrics.classification import MulticlassAccuracy, MulticlassConfusionMatrix
 
 from ganaug.models.registry import build, register, spec
 from ganaug.utils.config import plain
 from ganaug.utils.errors import ensure_finite
 from ganaug.utils.grids import captioned_grid
+from ganaug.utils.loggers import log_image
 
 MISREAD_SHOWN = 50  # misread test digits in the logged grid
 
@@ -173,17 +173,14 @@ class Classifier(pl.LightningModule):
 
     def log_test_images(self, matrix: torch.Tensor) -> None:
         """The test confusion matrix (rows: true class, columns: predicted) and the misread test digits, each
-        captioned `true→guess`, to every logger that takes figures (TensorBoard)."""
-        writers = [logger.experiment for logger in self.loggers
-                   if hasattr(getattr(logger, "experiment", None), "add_figure")]
+        captioned `true>guess`, to every logger that keeps pictures."""
         fig, _ = self.test_confusion.plot(val=matrix, labels=self.class_names)
         images, labels, guesses = (torch.cat(parts)[:MISREAD_SHOWN] for parts in zip(*self.misread)) if self.misread \
             else (torch.empty(0, 1, 28, 28), torch.empty(0, dtype=torch.long), torch.empty(0, dtype=torch.long))
         self.misread = []
         grid = captioned_grid(images, [f"{self.class_names[t]}>{self.class_names[g]}" for t, g in zip(labels, guesses)])
-        for writer in writers:
-            writer.add_figure("classifier/confusion_matrix", fig, self.global_step)
-            writer.add_image("classifier/misread_test_digits", pil_to_tensor(grid), self.global_step)
+        log_image(self.loggers, "classifier/confusion_matrix", fig, self.global_step)
+        log_image(self.loggers, "classifier/misread_test_digits", grid, self.global_step)
         plt.close(fig)
 
     def on_save_checkpoint(self, checkpoint: dict) -> None:

@@ -20,7 +20,7 @@ from ganaug.pipeline.generator_stage import run_generator_stage
 from ganaug.utils import results
 from ganaug.utils.config import validate
 from ganaug.utils.grids import save_grid
-from ganaug.utils.loggers import log_hyperparams, run_board
+from ganaug.utils.loggers import finish, log_files, log_hyperparams, run_board
 from ganaug.utils.progress import duration
 from ganaug.utils.trainers import PhaseTimer
 
@@ -114,6 +114,8 @@ def run(cfg: DictConfig, output_dir: Path, overrides: list[str] = ()) -> dict:
     log_hyperparams(trained.trainer.loggers, hyperparameters(cfg, facts, list(overrides)),
                     {f"hparams/{k}": v for k in HPARAM_METRICS if (v := {**measures, **scores}.get(k)) is not None},
                     trained.trainer.global_step)
+    log_files(trained.trainer.loggers, [output_dir / name for name in ("real.png", "samples.png", "nearest.png")])
+    finish(trained.trainer.loggers)
     metrics = {**facts, "n_skipped": len(dm.skipped), "skipped": dm.skipped, **measures, **scores,
                "time_s": dict(timer), "config": OmegaConf.to_container(cfg, resolve=True)}
     log.info(summary(metrics, output_dir))
