@@ -9,8 +9,8 @@ from torchvision.transforms.functional import pil_to_tensor
 from ganaug.data.folder import FolderDigits
 from ganaug.prepare import cli as prepare_cli
 from ganaug.data.mnist import BuiltinDigits
-from ganaug.data.sheets import (SHEET_SIZE, cell_labels, cut, cut_sheet, even_light, sheet_corners, sheet_settings,
-                                 straighten)
+from ganaug.data.sheets import SHEET_SIZE, cell_labels, cut, cut_sheet, even_light, sheet_corners, sheet_settings
+from ganaug.data.sheets.paper import straighten
 from ganaug.data.synthetic import (PHOTOS, freehand_sheet, in_ink, on_a4_page, photographed, photographed_page,
                                    sheet_photo)
 from ganaug.models.digit_features import DigitFeatures
@@ -232,7 +232,8 @@ def test_a_row_with_a_missing_digit_is_reported_and_nothing_written(tmp_path, ca
 
 
 def test_two_touching_digits_are_split(tmp_path):
-    from ganaug.data.freehand import Box, split_touching
+    from ganaug.data.sheets.cutting import split_touching
+    from ganaug.data.sheets.rows import Box
 
     sheet = torch.ones(60, 200)
     sheet[10:50, 20:40] = 0  # one digit

@@ -159,13 +159,15 @@ SCANS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
 
 def freehand_sheet(digits: torch.Tensor, rows: int, cols: int, seed: int = 0, slope: float | None = None,
                    pitch: int = 80, bow: float = 0.0, scales: list[float] | None = None,
-                   lengths: list[int] | None = None, touching: tuple[int, ...] = ()) -> Image.Image:
+                   lengths: list[int] | None = None, touching: tuple[int, ...] = (),
+                   lifted: tuple[int, ...] = ()) -> Image.Image:
     """A scan of a page on which `digits` ((N, 1, 28, 28) uint8, light on black, row by row) were written freehand:
     no grid, rows that drift and slant up to ±3° (or `slope` degrees, negative rising to the right) `pitch` pixels
     apart and sag `bow` pixels in their middle, varying gaps and sizes (each digit's size times its `scales`, a small
     digit standing on the row's baseline), dark ink on white paper, with faint show-through of a printed frame and
     text from the back of the page, a smudge and a few specks. `lengths` gives each row's count (default `cols` each);
-    the digits whose indices are in `touching` are written touching the one before them."""
+    the digits whose indices are in `touching` are written touching the one before them, those in `lifted` in two
+    strokes that do not touch: the lowest quarter of the digit's ink (a 2's bottom bar) lifted off the rest."""
     g = torch.Generator().manual_seed(seed)
     uniform = lambda low, high: float(torch.empty(1).uniform_(low, high, generator=g))  # noqa: E731
     lengths = lengths or [cols] * rows
@@ -193,6 +195,8 @@ def freehand_sheet(digits: torch.Tensor, rows: int, cols: int, seed: int = 0, sl
             size = max(8, round(full * scales[index]))
             ink = resize(digits[index].float()[None] / 255, [size, size], antialias=True)[0]
             ink = (ink / min(1.0, scales[index])).clamp(0, 1)  # the pen's stroke as dark in small writing
+            if index in lifted:
+                ink = lifted_bar(ink)
             sag = bow * (1 - ((x - w / 2) / (w / 2)) ** 2)
             top = int(base + slope * x + sag + uniform(-4, 4)) + full - size  # a small digit on the baseline
             left = int(x)
@@ -214,6 +218,23 @@ def freehand_sheet(digits: torch.Tensor, rows: int, cols: int, seed: int = 0, sl
         page[y : y + 2, x : x + 3] = 0.3
     page = page + 0.02 * torch.randn(h, w, generator=g)
     return Image.fromarray((page.clamp(0, 1) * 255).round().byte().numpy()).convert("RGB")
+
+
+def lifted_bar(ink: torch.Tensor) -> torch.Tensor:
+    """A digit's ink ((1, S, S), ink light) written in two strokes: its lowest quarter of inked rows moved down and
+    to the right, leaving a gap of a tenth of its height between the two pieces."""
+    ink = ink[0]
+    rows = (ink > 0.3).any(1).nonzero().flatten()
+    top, bottom = int(rows.min()), int(rows.max()) + 1
+    cut = bottom - max(2, (bottom - top) // 4)
+    size = ink.shape[0]
+    gap, shift = max(2, size // 10), max(1, size // 16)
+    out = torch.zeros_like(ink)
+    out[:cut] = ink[:cut]
+    lower = ink[cut:bottom, : size - shift]
+    room = min(len(lower), size - cut - gap)
+    out[cut + gap : cut + gap + room, shift:] = lower[:room]
+    return out[None]
 
 
 def with_table_edge(page: Image.Image, seed: int = 0, share: float = 0.05) -> Image.Image:

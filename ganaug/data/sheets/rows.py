@@ -1,7 +1,7 @@
-"""Digits written freehand on a sheet, without a grid: each found as connected ink (strokes broken by the scan joined
-by a closing), specks, ruled or printed lines and whatever touches the sheet's edge dropped, grouped into rows along
-the writing's own slope (up to ±10°), small digits kept where they sit in a row, touching digits split, and ordered
-left to right in each row."""
+"""Finding a freehand sheet's digits and their rows: each digit as connected ink (strokes broken by the scan joined
+by a closing; the pieces of one digit written in strokes that do not touch joined), specks, ruled or printed lines
+and whatever touches the sheet's edge dropped, small digits kept, grouped into rows along the writing's own slope
+(up to ±10°) and ordered left to right."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 from scipy import ndimage
-
 
 
 @dataclass
@@ -36,6 +35,18 @@ class Box:
     def joined(self, other: "Box") -> "Box":
         return Box(min(self.top, other.top), max(self.bottom, other.bottom), min(self.left, other.left),
                    max(self.right, other.right))
+
+
+MIN_HEIGHT = 0.005  # of the sheet's longer side: no piece of a digit is smaller (a speck is); small writing on an A4
+# page stands about 1.4 % of it tall, a short digit or one a scan broke in two less than 1 %
+INK_CONTRAST = 0.25  # ink is at least this much darker than the paper; show-through and smudges are fainter
+STROKE_CONTRAST = 0.18  # the fainter rest of a stroke that is ink somewhere (a thin or pencil stroke): above
+# show-through (about 0.12 darker than the paper) and the scan's noise on it
+SMALL = 0.3  # a piece this share of the digits' height, or more, may be a small digit (a 0 or 1 written half size)
+MAX_SLOPE = 10.0  # degrees: the steepest rows looked for
+
+
+BORDER = 0.015  # of the sheet's longer side: ink this near the edge is the table or the paper's edge, never a digit
 
 
 def ink_boxes(ink: np.ndarray) -> list[Box]:
@@ -67,13 +78,6 @@ def joined_pieces(boxes: list[Box], height: float) -> list[Box]:
     return boxes
 
 
-MIN_HEIGHT = 0.005  # of the sheet's longer side: no piece of a digit is smaller (a speck is); small writing on an A4
-# page stands about 1.4 % of it tall, a short digit or one a scan broke in two less than 1 %
-INK_CONTRAST = 0.25  # ink is at least this much darker than the paper; show-through and smudges are fainter
-STROKE_CONTRAST = 0.18  # the fainter rest of a stroke that is ink somewhere (a thin or pencil stroke): above
-# show-through (about 0.12 darker than the paper) and the scan's noise on it
-
-
 def ink_level(sheet: torch.Tensor) -> float:
     """The grey level under which a pixel is ink: INK_CONTRAST darker than the paper (the sheet's median), which
     keeps faint pencil strokes whole and leaves show-through out."""
@@ -88,13 +92,6 @@ def ink_mask(sheet: torch.Tensor, lines: torch.Tensor) -> np.ndarray:
     pieces, _ = ndimage.label(stroke, structure=np.ones((3, 3), dtype=bool))
     inked = np.unique(pieces[(sheet < ink_level(sheet)).numpy() & stroke])
     return np.isin(pieces, inked[inked > 0])
-
-
-SMALL = 0.3  # a piece this share of the digits' height, or more, may be a small digit (a 0 or 1 written half size)
-MAX_SLOPE = 10.0  # degrees: the steepest rows looked for
-
-
-BORDER = 0.015  # of the sheet's longer side: ink this near the edge is the table or the paper's edge, never a digit
 
 
 def touches_border(box: Box, shape: tuple[int, int]) -> bool:
@@ -183,41 +180,3 @@ def rows_of(boxes: list[Box], rows: int | None = None) -> list[list[Box]]:
         else:
             found[r].append(piece)
     return [sorted(row, key=lambda b: b.left) for row in found]
-
-
-def cut_columns(box: Box, pieces: int, sheet: torch.Tensor) -> list[Box]:
-    """`box` cut into `pieces` side by side, each cut at the thinnest ink column near where an even cut would fall."""
-    ink = sheet[box.top : box.bottom, box.left : box.right] < ink_level(sheet)
-    step = box.width / pieces
-    cuts = [box.left]
-    for k in range(1, pieces):
-        low, high = int((k - 0.3) * step), int((k + 0.3) * step) + 1
-        cuts.append(box.left + low + int(ink[:, low:high].sum(0).argmin()))
-    cuts.append(box.right)
-    return [Box(box.top, box.bottom, a, b) for a, b in zip(cuts, cuts[1:])]
-
-
-def split_touching(row: list[Box], sheet: torch.Tensor, expected: int | None = None) -> list[Box]:
-    """Touching digits in a row split apart: with `expected` digits known (rows × cols, or the row's label), the
-    widest pieces are split until the row holds that many; otherwise each piece much wider than its row's digits
-    (1.6 × their height) is split into the number of digits its width suggests. A row that cannot be made to fit
-    stays as it is, for the caller to report."""
-    if not row:
-        return row
-    height = float(np.median([b.height for b in row]))
-    usual = [b.width for b in row if 0.5 * height <= b.width < 1.3 * height]
-    typical = float(np.median(usual)) if usual else 0.8 * height
-    if expected is None:
-        split = [part for b in row for part in
-                 (cut_columns(b, max(2, round(b.width / typical)), sheet) if b.width >= 1.6 * height else [b])]
-        return sorted(split, key=lambda b: b.left)
-    wide = [b for b in row if b.width >= 1.3 * height]  # wider than one digit stands: two or more that touch
-    if not wide or len(row) >= expected:
-        return row
-    pieces = {id(b): 1 for b in wide}
-    for _ in range(expected - len(row)):  # one more piece to the wide box that is widest per piece
-        widest = max(wide, key=lambda b: b.width / pieces[id(b)])
-        if widest.width / (pieces[id(widest)] + 1) < 0.45 * typical:
-            return row
-        pieces[id(widest)] += 1
-    return sorted((part for b in row for part in cut_columns(b, pieces.get(id(b), 1), sheet)), key=lambda b: b.left)
