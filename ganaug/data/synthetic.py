@@ -167,7 +167,7 @@ def freehand_sheet(digits: torch.Tensor, rows: int, cols: int, seed: int = 0, sl
     digit standing on the row's baseline), dark ink on white paper, with faint show-through of a printed frame and
     text from the back of the page, a smudge and a few specks. `lengths` gives each row's count (default `cols` each);
     the digits whose indices are in `touching` are written touching the one before them, those in `lifted` in two
-    strokes that do not touch: the lowest quarter of the digit's ink (a 2's bottom bar) lifted off the rest."""
+    strokes that do not touch: the lowest third of the digit's ink (a 2's bottom bar) lifted off the rest."""
     g = torch.Generator().manual_seed(seed)
     uniform = lambda low, high: float(torch.empty(1).uniform_(low, high, generator=g))  # noqa: E731
     lengths = lengths or [cols] * rows
@@ -221,14 +221,14 @@ def freehand_sheet(digits: torch.Tensor, rows: int, cols: int, seed: int = 0, sl
 
 
 def lifted_bar(ink: torch.Tensor) -> torch.Tensor:
-    """A digit's ink ((1, S, S), ink light) written in two strokes: its lowest quarter of inked rows moved down and
-    to the right, leaving a gap of a tenth of its height between the two pieces."""
+    """A digit's ink ((1, S, S), ink light) written in two strokes: its lowest third of inked rows moved down by an
+    eighth of its size and right by a sixth, so that the two pieces do not touch."""
     ink = ink[0]
     rows = (ink > 0.3).any(1).nonzero().flatten()
     top, bottom = int(rows.min()), int(rows.max()) + 1
-    cut = bottom - max(2, (bottom - top) // 4)
+    cut = bottom - max(2, (bottom - top) // 3)
     size = ink.shape[0]
-    gap, shift = max(2, size // 10), max(1, size // 16)
+    gap, shift = max(2, size // 8), max(1, size // 6)
     out = torch.zeros_like(ink)
     out[:cut] = ink[:cut]
     lower = ink[cut:bottom, : size - shift]

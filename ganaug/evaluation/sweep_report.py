@@ -104,7 +104,8 @@ def build_rows(runs: list[dict]) -> list[dict]:
             "experiment": config[0], "ratio": config[1], "n_per_class": config[2], "data": config[3],
             "swept": config[4], "fakes": config[5], "n": test.n, "test_mean": test.mean, "test_std": test.std, "test_ci95": test.ci95,
             "val_mean": mean_of(members, "val_acc"), "gain": gain, "gain_mean": gain and gain.mean,
-            "gain_ci95": gain and gain.ci95, "gain_n": gain.n if gain else 0, "val_gain_mean": mean_of(members, "val_gain"),
+            "gain_ci95": gain and gain.ci95, "gain_n": gain.n if gain else 0, "val_gain": summary_of(members, "val_gain"),
+            "val_gain_mean": mean_of(members, "val_gain"),
             "train_mean": summarize([m["train_acc"] for m in members]).mean,
             **{f"{k}_mean": mean_of(members, k) for k in GAN_COLUMNS},
             "collapsed": sum(bool(m.get("gan_collapsed")) for m in members),
@@ -216,10 +217,11 @@ def markdown(rows: list[dict], broken: list[tuple[Path, str]]) -> str:
         "Accuracies in %; validation is what a choice reads, test is reported. Gains and differences in points, "
         "paired seed by seed.",
         "",
-        "| configuration | runs | val acc % | test acc % (mean ± 95% CI) | gain over paired control (test) "
+        "| configuration | runs | val acc % | gain over paired control (validation) | test acc % (mean ± 95% CI) "
+        "| gain over paired control (test) "
         "| vs baseline, paired (points ± 95% CI) | vs classic, paired | std | train acc % | diversity min "
         "| label fidelity | near-copies | FID | CAS | collapsed runs |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows:
         diffs = " | ".join(format_difference(r[f"vs_{ref}"]) for ref in REFERENCES)
@@ -227,7 +229,8 @@ def markdown(rows: list[dict], broken: list[tuple[Path, str]]) -> str:
         val = "" if r["val_mean"] is None else pct(r["val_mean"])
         gan = " | ".join("" if r[f"{k}_mean"] is None else f"{r[f'{k}_mean']:.2f}" for k in GAN_COLUMNS)
         collapsed = str(r["collapsed"]) if r["diversity_min_mean"] is not None else ""
-        lines.append(f"| {label(r)} | {r['n']} | {val} | {pm(r['summary'])} | {format_difference(r['gain'])} | {diffs} "
+        lines.append(f"| {label(r)} | {r['n']} | {val} | {format_difference(r['val_gain'])} | {pm(r['summary'])} "
+                     f"| {format_difference(r['gain'])} | {diffs} "
                      f"| {std} | {pct(r['train_mean'])} | {gan} | {collapsed} |")
     lines += ["", "Train / validation accuracy % at the study's epochs, mean over seeds:", ""]
     lines.append("| configuration | " + " | ".join(f"epoch {e}" for e in PAPER_EPOCHS) + " |")
@@ -250,6 +253,8 @@ def short_summary(rows: list[dict], broken: list[tuple[Path, str]]) -> str:
         parts = [f"test {pm(r['summary'])} %"]
         if r["gain"] is not None:
             parts.append(f"gain over paired control {format_difference(r['gain'])}")
+        if r["val_gain"] is not None:
+            parts.append(f"on validation {format_difference(r['val_gain'])}")
         if r["vs_classic"] is not None:
             parts.append(f"vs classic {format_difference(r['vs_classic'])}")
         lines.append(f"{label(r)} ({r['n']} run{'s' if r['n'] > 1 else ''}): " + ", ".join(parts))

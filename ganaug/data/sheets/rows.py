@@ -13,12 +13,14 @@ from scipy import ndimage
 
 @dataclass
 class Box:
-    """A digit's place on the sheet: rows top..bottom and columns left..right (end exclusive)."""
+    """A digit's place on the sheet: rows top..bottom and columns left..right (end exclusive); `loop`: its ink is a
+    closed or nearly closed stroke (a small 0 is one, a speck, a dot or a lone bar is not)."""
 
     top: int
     bottom: int
     left: int
     right: int
+    loop: bool = False
 
     @property
     def height(self) -> int:
@@ -50,15 +52,42 @@ BORDER = 0.015  # of the sheet's longer side: ink this near the edge is the tabl
 
 
 def ink_boxes(ink: np.ndarray) -> list[Box]:
-    """The boxes of the connected pieces of a bool ink mask, after a closing that joins strokes a scan broke."""
+    """The boxes of the connected pieces of a bool ink mask, after a closing that joins strokes a scan broke, each
+    marked whether its ink closes (or nearly closes) around a hole."""
     closed = ndimage.binary_closing(ink, structure=np.ones((3, 3), dtype=bool))
     labels, _ = ndimage.label(closed, structure=np.ones((3, 3), dtype=bool))
-    return [Box(s[0].start, s[0].stop, s[1].start, s[1].stop) for s in ndimage.find_objects(labels) if s is not None]
+    return [Box(s[0].start, s[0].stop, s[1].start, s[1].stop, encloses(labels[s] == i + 1))
+            for i, s in enumerate(ndimage.find_objects(labels)) if s is not None]
+
+
+def encloses(piece: np.ndarray) -> bool:
+    """Whether a piece's ink closes around a hole of a twenty-fifth of its box or more, as it is or once gaps of a
+    fifth of its size in the stroke are bridged (a 0 written with its ends not quite meeting)."""
+    h, w = piece.shape
+    if min(h, w) < 4:
+        return False
+    k = max(3, min(h, w) // 5)
+    bridged = ndimage.binary_closing(np.pad(piece, k), structure=np.ones((k, k), dtype=bool))[k:-k, k:-k]
+    return any((ndimage.binary_fill_holes(ink) & ~ink).sum() >= 0.04 * h * w for ink in (piece, bridged))
+
+
+def stacked(a: Box, b: Box, height: float) -> bool:
+    """Whether two pieces, one above the other (overlapping in columns by half the narrower one), are one digit: less
+    than a quarter of a digit's height apart and together no taller than 1.6 digits; or, where every digit may be in
+    two pieces (so `height` is a piece's), a piece at most 0.7 of the other's height, less than 0.3 of it apart,
+    joined into a box of a digit's shape (at most 2.2 times as tall as wide)."""
+    overlap = min(a.right, b.right) - max(a.left, b.left)
+    if overlap < 0.5 * min(a.width, b.width):
+        return False
+    gap, joined = max(a.top, b.top) - min(a.bottom, b.bottom), a.joined(b)
+    if gap < 0.25 * height and joined.height < 1.6 * height:
+        return True
+    small, large = sorted((a.height, b.height))
+    return small <= 0.7 * large and gap < 0.3 * large and joined.height <= 2.2 * joined.width
 
 
 def joined_pieces(boxes: list[Box], height: float) -> list[Box]:
-    """Pieces of one digit joined: one above the other (overlapping in columns by half the narrower one), less than
-    a quarter of a digit's height apart."""
+    """Pieces of one digit joined where they are `stacked`."""
     boxes = sorted(boxes, key=lambda b: b.top)
     merged = True
     while merged:
@@ -66,9 +95,7 @@ def joined_pieces(boxes: list[Box], height: float) -> list[Box]:
         for i, a in enumerate(boxes):
             for j in range(i + 1, len(boxes)):
                 b = boxes[j]
-                overlap = min(a.right, b.right) - max(a.left, b.left)
-                gap = max(a.top, b.top) - min(a.bottom, b.bottom)
-                if overlap >= 0.5 * min(a.width, b.width) and gap < 0.25 * height and a.joined(b).height < 1.6 * height:
+                if stacked(a, b, height):
                     boxes[i] = a.joined(b)
                     del boxes[j]
                     merged = True
@@ -102,18 +129,21 @@ def touches_border(box: Box, shape: tuple[int, int]) -> bool:
 
 
 def find_digits(sheet: torch.Tensor, lines: torch.Tensor) -> list[Box]:
-    """The digits and the small pieces that may be digits on a straightened sheet (dark ink on light paper), without
-    the pixels of `lines` (ruled lines): pieces touching the sheet's edge, much smaller than the median digit
-    (specks, dots, hyphens, underlines) or much larger (smudges) dropped; a small piece is kept only where it sits
-    in a row (`rows_of`)."""
+    """The digits, and the small pieces that may be digits or parts of one, on a straightened sheet (dark ink on light
+    paper), without the pixels of `lines` (ruled lines): pieces touching the sheet's edge, much smaller than the
+    median digit in both directions (specks, dots) or much larger (smudges) dropped, pieces one above the other
+    joined; a small piece is kept only where it sits in a row, as part of a digit or as a small digit (`rows_of`)."""
     ink = ink_mask(sheet, lines)
-    boxes = [b for b in ink_boxes(ink) if b.height >= MIN_HEIGHT * max(sheet.shape) and not touches_border(b, ink.shape)]
-    if not boxes:
+    least = MIN_HEIGHT * max(sheet.shape)
+    boxes = [b for b in ink_boxes(ink)
+             if (b.height >= least or b.width >= 2.5 * least) and not touches_border(b, ink.shape)]
+    tall = [b.height for b in boxes if b.height >= least]
+    if not tall:
         return []
-    big = sorted(b.height for b in boxes)[len(boxes) // 2:]  # the taller half: digits, not specks
-    height = float(np.median(big))
-    boxes = joined_pieces([b for b in boxes if b.height >= 0.25 * height], height)
-    return [b for b in boxes if SMALL * height <= b.height <= 2.5 * height and b.width <= 2.5 * height]
+    height = float(np.median(sorted(tall)[len(tall) // 2:]))  # the taller half: digits, not specks
+    strokes = [b for b in boxes if b.height >= 0.25 * height or (b.width >= 0.3 * height and b.height >= least / 2)]
+    boxes = joined_pieces(strokes, height)
+    return [b for b in boxes if b.height <= 2.5 * height and b.width <= 2.5 * height]
 
 
 def row_slope(boxes: list[Box], height: float) -> tuple[float, float]:
@@ -143,17 +173,19 @@ def runs_down(boxes: list[Box]) -> bool:
 def rows_of(boxes: list[Box], rows: int | None = None) -> list[list[Box]]:
     """The digits grouped into rows along the writing's own direction, each ordered left to right, rows top to bottom.
 
-    The rows' common slope is found from the full-size digits (`row_slope`); each digit's place across that direction
-    groups them: a new row where it jumps by more than half a digit's height, or, with `rows` given, at the `rows`-1
-    widest jumps. A small piece joins the row it sits in (within half a digit's height of where the row runs beside
-    it, judged by its nearest digits), merging
-    into a digit whose columns it shares (a dot above or inside it), and is dropped where it sits in none.
+    The rows' common slope is found from the digits of full height (`row_slope`; half-size ones sit on the baseline
+    and would tilt it); each digit's place across that direction groups them: a new row where it jumps by more than
+    half a digit's height, or, with `rows` given, at the `rows`-1 widest jumps. A small piece joins the row it sits
+    in (within half a digit's height of where the row runs beside it, judged by its nearest digits) and there
+    `part_of` a digit where it is one (a dot, a lifted bar or flag); else it stays as a small digit if it may be one
+    (SMALL of the digits' height, or a closed stroke: a small 0), and is dropped otherwise, as is a piece in no row.
     """
     if not boxes:
         return []
     height = float(np.median(sorted(b.height for b in boxes)[len(boxes) // 2:]))
     full = [b for b in boxes if b.height >= 0.45 * height]
-    slope, _ = row_slope(full, height)
+    tall = [b for b in full if b.height >= 0.75 * height]
+    slope, _ = row_slope(tall if len(tall) >= 3 else full, height)
 
     def across(box: Box) -> float:
         return box.centre_y - slope * (box.left + box.right) / 2
@@ -165,18 +197,45 @@ def rows_of(boxes: list[Box], rows: int | None = None) -> list[list[Box]]:
     else:
         cuts = [i + 1 for i, jump in enumerate(jumps) if jump > 0.5 * height]
     found = [ordered[a:b] for a, b in zip([0, *cuts], [*cuts, len(ordered)])]
-    def local_line(row: list[Box], piece: Box) -> float:
-        """Where the row runs near `piece`: its three nearest digits' median place (a bowed row is not straight)."""
-        nearest = sorted(row, key=lambda b: abs(b.left + b.right - piece.left - piece.right))[:3]
-        return float(np.median([across(b) for b in nearest]))
 
-    for piece in (b for b in boxes if b.height < 0.45 * height):
-        distance, r = min((abs(across(piece) - local_line(row, piece)), r) for r, row in enumerate(found))
+    def off_line(row: list[Box], piece: Box) -> float:
+        """How far `piece` sits from where the row runs beside it, judged by its three nearest digits (a bowed row is
+        not straight): by their middles, or by their baseline (a small digit stands on it)."""
+        nearest = sorted(row, key=lambda b: abs(b.left + b.right - piece.left - piece.right))[:3]
+        middle = abs(across(piece) - float(np.median([across(b) for b in nearest])))
+        base = abs(piece.bottom - float(np.median([b.bottom + slope * (piece.left - b.left) for b in nearest])))
+        return min(middle, base)
+
+    for piece in sorted((b for b in boxes if b.height < 0.45 * height), key=lambda b: -b.height * b.width):
+        distance, r = min((off_line(row, piece), r) for r, row in enumerate(found))
         if distance > 0.5 * height:
             continue  # a mark between rows or in a margin
-        host = next((b for b in found[r] if min(b.right, piece.right) - max(b.left, piece.left) > 0.5 * piece.width), None)
+        host = part_of(piece, found[r], height)
         if host is not None:
             found[r][found[r].index(host)] = host.joined(piece)
-        else:
+        elif piece.height >= SMALL * height or (piece.loop and piece.height >= 0.2 * height):
             found[r].append(piece)
     return [sorted(row, key=lambda b: b.left) for row in found]
+
+
+def part_of(piece: Box, row: list[Box], height: float) -> Box | None:
+    """The digit of `row` that a small `piece` belongs to, if any: one whose columns it shares (a dot above or inside
+    it), or, for a piece that is no small 0, one it overlaps or nearly touches along the row (a gap under a quarter
+    of the row's usual gap between digits) whose box with it stays digit-like (no wider than the row's digits
+    usually are, by a quarter, and under 1.5 digit heights tall): a 2's lifted bottom bar, a 5's detached flag."""
+    within = [b for b in row if min(b.right, piece.right) - max(b.left, piece.left) > 0.5 * piece.width]
+    if within:
+        return within[0]
+    if piece.loop or not row:
+        return None
+    ordered = sorted(row, key=lambda b: b.left)
+    gaps = [b.left - a.right for a, b in zip(ordered, ordered[1:]) if b.left > a.right]
+    usual_gap = float(np.median(gaps)) if gaps else 0.3 * height
+    usual_width = float(np.median([b.width for b in row]))
+
+    def gap(b: Box) -> int:
+        return max(b.left, piece.left) - min(b.right, piece.right)  # negative where they overlap in columns
+
+    near = [b for b in row if gap(b) < 0.25 * usual_gap and b.joined(piece).width <= 1.25 * max(usual_width, b.width)
+            and b.joined(piece).height < 1.5 * height]
+    return min(near, key=gap) if near else None
