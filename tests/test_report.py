@@ -37,8 +37,8 @@ def test_report_rows_paired_difference_and_broken_runs(sweep, capsys):
     main([str(sweep)])
     rows = {r["experiment"]: r for r in csv.DictReader((sweep / "report.csv").open())}
     assert rows["baseline"]["n"] == "3" and float(rows["baseline"]["test_mean"]) == pytest.approx(0.82)
-    # baseline 0.80, 0.82, 0.84: std 0.02, CI half-width 4.303 * 0.02 / sqrt(3)
-    assert float(rows["baseline"]["test_ci95"]) == pytest.approx(4.303 * 0.02 / 3**0.5)
+    # baseline 0.80, 0.82, 0.84: std 0.02, CI half-width t(2) * 0.02 / sqrt(3), t(2) = 4.3027
+    assert float(rows["baseline"]["test_ci95"]) == pytest.approx(4.3027 * 0.02 / 3**0.5, rel=1e-4)
     # paired differences 0.03, 0.02, 0.05: mean 0.0333
     assert float(rows["augmented"]["vs_baseline_mean"]) == pytest.approx(0.10 / 3)
     assert rows["augmented"]["vs_baseline_n"] == "3" and rows["baseline"]["vs_baseline_mean"] == ""

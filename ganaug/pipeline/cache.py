@@ -3,13 +3,13 @@ config, and the networks trained on the built-in pool that `pretrain=builtin` st
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import torch
+from filelock import FileLock
 
 from ganaug.utils.files import atomic_write, load_entry
 
@@ -34,14 +34,11 @@ def key(obj: Any) -> str:
 
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on `path`.lock, so that concurrent runs needing one entry train it once."""
+    """Hold an exclusive lock on `path`.lock (filelock: an OS lock on Linux, macOS and Windows), so that concurrent
+    runs needing one entry train it once."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_suffix(".lock"), "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with FileLock(path.with_suffix(".lock")):
+        yield
 
 
 def get_or_train(path: Path, train: Callable[[], dict], what: str) -> tuple[dict, bool]:

@@ -21,12 +21,13 @@ from ganaug.utils.trainers import make_trainer
 
 
 def folds_of(y: torch.Tensor, folds: int, seed: int) -> torch.Tensor:
-    """Each image's fold, stratified: the images of every class dealt round the folds in a seeded order."""
+    """Each image's fold, stratified (scikit-learn's StratifiedKFold, shuffled with `seed`)."""
+    from sklearn.model_selection import StratifiedKFold  # with cleanlab, which the learned check needs
+
     fold = torch.empty_like(y)
-    generator = torch.Generator().manual_seed(seed)
-    for c in y.unique():
-        members = (y == c).nonzero().flatten()
-        fold[members[torch.randperm(len(members), generator=generator)]] = torch.arange(len(members)) % folds
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for k, (_, held) in enumerate(splitter.split(y.numpy().reshape(-1, 1), y.numpy())):
+        fold[torch.from_numpy(held)] = k
     return fold
 
 
