@@ -105,3 +105,10 @@ def test_a_results_file_of_the_flat_layout_gives_a_config_that_builds(tmp_path):
     assert cfg.data._target_ == "ganaug.data.mnist.BuiltinDigits"
     assert cfg.gan.module._target_ == "ganaug.models.gan.GAN"
     assert cfg.classifier.module.net._target_ == "ganaug.models.networks.CNN"
+
+
+def test_no_module_is_over_300_lines():
+    """Small modules with one job each: a module past 300 lines holds more than one."""
+    long = {str(path.relative_to(PACKAGE.parent)): n for path in PACKAGE.rglob("*.py")
+            if (n := len(path.read_text().splitlines())) > 300}
+    assert not long, f"split these by role: {long}"

@@ -12,6 +12,7 @@ from pathlib import Path
 from omegaconf import OmegaConf
 
 from ganaug.evaluation.statistics import Summary, summarize
+from ganaug.evaluation.sweep_plots import plot, plot_curve
 from ganaug.utils import results
 from ganaug.utils.errors import UserError
 from ganaug.utils.files import atomic_write
@@ -120,6 +121,7 @@ def build_rows(runs: list[dict]) -> list[dict]:
                 values = [curve_value(h, split) for m in members for h in m.get("curve", []) if h["epoch"] == epoch]
                 row[f"{split}@{epoch}"] = sum(values) / len(values) if values else None
         row["curve"] = mean_curve(members)
+        row["label"] = label(row)
         rows.append(row)
     return rows
 
@@ -295,64 +297,3 @@ def to_csv(rows: list[dict]) -> str:
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
-
-
-def plot(rows: list[dict], out: Path) -> None:
-    """accuracy_vs_ratio.png (CI band per GAN experiment, real-only and classic as lines) and curves.png."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for kind in sorted({(r["experiment"], r["fakes"], r["swept"]) for r in rows if r["fakes"]}):
-        series = sorted((r for r in rows if (r["experiment"], r["fakes"], r["swept"]) == kind), key=lambda r: r["ratio"])
-        x = [r["ratio"] for r in series]
-        ax.plot(x, [100 * r["test_mean"] for r in series], marker="o", label=" ".join(kind).strip())
-        if all(r["n"] > 1 for r in series):
-            ax.fill_between(x, [100 * r["summary"].low for r in series], [100 * r["summary"].high for r in series], alpha=0.2)
-    for r in rows:
-        if not r["fakes"]:
-            ax.axhline(100 * r["test_mean"], linestyle="--", color="gray" if r["experiment"] == "baseline" else "black")
-            ax.annotate(label(r), (0, 100 * r["test_mean"]), xycoords=("axes fraction", "data"), fontsize=7)
-    ax.set(xlabel="fakes per real image (augment.ratio)", ylabel="held-out test accuracy %")
-    save_figure(fig, ax, out / "accuracy_vs_ratio.png", legend_size=8)
-
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for r in rows:
-        epochs, accs = zip(*r["curve"]) if r["curve"] else ((), ())
-        ax.plot(epochs, [100 * a for a in accs], label=label(r))
-    ax.set(xlabel="epoch", ylabel="validation accuracy %")
-    save_figure(fig, ax, out / "curves.png", legend_size=7)
-
-
-def plot_curve(rows: list[dict], out: Path) -> None:
-    """learning_curve.png: held-out accuracy against real digits per class, one line (95 % band) per configuration."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for kind in sorted({(r["experiment"], r["fakes"], r["swept"]) for r in rows}):
-        series = sorted((r for r in rows if (r["experiment"], r["fakes"], r["swept"]) == kind and r["n_per_class"]),
-                        key=lambda r: r["n_per_class"])
-        if not series:
-            continue
-        x = [r["n_per_class"] for r in series]
-        ax.plot(x, [100 * r["test_mean"] for r in series], marker="o", label=" ".join(kind).strip())
-        if all(r["n"] > 1 for r in series):
-            ax.fill_between(x, [100 * r["summary"].low for r in series], [100 * r["summary"].high for r in series], alpha=0.2)
-    ax.set(xlabel="real training digits per class (data.n_per_class)", ylabel="held-out test accuracy %")
-    save_figure(fig, ax, out / "learning_curve.png", legend_size=8)
-
-
-def save_figure(fig, ax, path: Path, legend_size: int) -> None:
-    """A legend when the axes name something, then the figure written atomically as a PNG and closed."""
-    import matplotlib.pyplot as plt
-
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=legend_size)
-    fig.tight_layout()
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=120))
-    plt.close(fig)
