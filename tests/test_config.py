@@ -46,7 +46,8 @@ def test_the_study_is_augmented_with_a_constant_learning_rate_and_the_conditiona
         ("augment.ratio=-1", "augment.ratio"),
         ("augment.ratio=many", "augment.ratio"),
         ("data.n_per_class=0", "data.n_per_class"),
-        ("data.max_test_per_class=0", "data.max_test_per_class"),
+        ("data.root=/x data.max_test_per_class=0", "data.max_test_per_class"),
+        ("data.root=/x data.val_fraction=1", "data.val_fraction"),
         ("gan.steps=1.5", "gan.steps"),
         ("classifier.epochs=0", "classifier.epochs"),
         ("gan.module.ema_decay=1.5", "gan.module.ema_decay"),
@@ -134,7 +135,7 @@ def test_an_unknown_key_names_the_closest_one(overrides, suggestion):
 @pytest.mark.parametrize(
     "overrides",
     [["augment.ratio=1", "experiment=classic", "augment.elastic=true"], ["data=folder", "data.root=x"],
-     ["+extra.key=1", "hydra.sweep.dir=x", "hydra/launcher=parallel"], ["debug=fast", "gan.steps=3"],
+     ["hydra.sweep.dir=x", "hydra/launcher=parallel"], ["debug=fast", "gan.steps=3"],
      ["data.batch_size=8"], ["logger=[tensorboard,csv]", "seed=1"], ["logger=csv,mlflow", "seed=1"]],
 )
 def test_known_keys_pass(overrides):

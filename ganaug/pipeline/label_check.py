@@ -5,6 +5,7 @@ thresholds set from the data)."""
 from __future__ import annotations
 
 import importlib.util
+import warnings
 from pathlib import Path
 
 import torch
@@ -21,13 +22,20 @@ from ganaug.utils.trainers import make_trainer
 
 
 def folds_of(y: torch.Tensor, folds: int, seed: int) -> torch.Tensor:
-    """Each image's fold, stratified (scikit-learn's StratifiedKFold, shuffled with `seed`)."""
+    """Each image's fold, stratified (scikit-learn's StratifiedKFold, shuffled with `seed`): `folds` of them, or as many
+    as the largest class has images (a class with fewer is spread over as many folds as it fills)."""
     from sklearn.model_selection import StratifiedKFold  # with cleanlab, which the learned check needs
 
+    largest = int(y.bincount().max())
+    if largest < 2:
+        raise UserError("the learned label check needs a class with two images or more; add images, or use "
+                        "check.mode=quick")
     fold = torch.empty_like(y)
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for k, (_, held) in enumerate(splitter.split(y.numpy().reshape(-1, 1), y.numpy())):
-        fold[torch.from_numpy(held)] = k
+    splitter = StratifiedKFold(n_splits=min(folds, largest), shuffle=True, random_state=seed)
+    with warnings.catch_warnings():  # that a small class fills fewer folds than asked: as intended
+        warnings.filterwarnings("ignore", ".*least populated class.*")
+        for k, (_, held) in enumerate(splitter.split(y.numpy().reshape(-1, 1), y.numpy())):
+            fold[torch.from_numpy(held)] = k
     return fold
 
 
@@ -39,7 +47,7 @@ def out_of_fold_probabilities(cfg: DictConfig, x: torch.Tensor, y: torch.Tensor,
                      DIGITS, class_names)
     fold = folds_of(y, cfg.check.folds, cfg.seed)
     probs = torch.zeros(len(y), len(class_names))
-    for k in range(cfg.check.folds):
+    for k in range(int(fold.max()) + 1):
         held, kept = fold == k, fold != k
         torch.manual_seed(cfg.seed + k)
         classifier = instantiate(cfg.classifier.module, class_names=class_names)

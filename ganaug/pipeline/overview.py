@@ -67,7 +67,7 @@ def check_labels(cfg: DictConfig, dm: DigitsDataModule, output_dir: Path) -> Non
 def look_at_data(cfg: DictConfig, output_dir: Path) -> None:
     """Counts, previews, checks and the optional export of the configured data set."""
     with exit_on_user_error("ganaug.prepare"):
-        validate(cfg)
+        validate(cfg, "prepare")
         dm: DigitsDataModule = instantiate(cfg.data)
         dm.setup()
     print(counts_table(dm))

@@ -1,16 +1,20 @@
-"""Checks every user-facing config value before any work starts, with a one-line error naming key and fix."""
+"""Where the configs live, and the checks of a command line before any work starts: every key known (the closest
+one named where it is not), every value allowed by the command's schema (`ganaug.schema`), one line each."""
 from __future__ import annotations
 
+import copy
 import difflib
 from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from hydra import compose, initialize_config_dir
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import DictConfig, OmegaConf
 
+from ganaug.schema.groups import Prepare, Train
+from ganaug.schema.validation import SchemaError, check
 from ganaug.utils.errors import UserError
 
 CONFIG_PACKAGE = "ganaug.conf"  # the configs ship inside the package; the repository's conf/ links to them
@@ -24,131 +28,57 @@ def plain(config: Any) -> Any:
     return OmegaConf.to_container(config, resolve=True) if OmegaConf.is_config(config) else config
 
 
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
+SCHEMAS = {"train": Train, "prepare": Prepare}  # each command's config and the schema it is held to
 
 
-def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
+def validate(cfg: DictConfig, config_name: str = "train") -> None:
+    """Raise UserError for the first setting of `cfg` that the schema of the command's config does not allow."""
+    try:
+        check(cfg, SCHEMAS[config_name])
+    except SchemaError as error:
+        raise UserError(str(error)) from None
 
 
-def positive_int(v: Any) -> bool:
-    return _is_int(v) and v >= 1
-
-
-def positive_number(v: Any) -> bool:
-    return _is_number(v) and v > 0
-
-
-def non_negative_number(v: Any) -> bool:
-    return _is_number(v) and v >= 0
-
-
-def boolean(v: Any) -> bool:
-    return isinstance(v, bool)
-
-
-OPTIMIZED_METRICS = ("val_acc", "val_gain")  # what a run may return to an optimising sweeper: validation only
-
-# key → (test, what is allowed); keys missing from a config are not checked.
-RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "seed": (lambda v: _is_int(v) and v >= 0, "an integer >= 0"),
-    "resume": (boolean, "true or false"),
-    "optimized_metric": (lambda v: v in OPTIMIZED_METRICS, f"one of {', '.join(OPTIMIZED_METRICS)} (validation measures)"),
-    "control": (boolean, "true or false (train the paired real-only control beside a run that adds fakes)"),
-    "threads": (lambda v: v == "auto" or positive_int(v), "auto or an integer >= 1 (torch threads per run)"),
-    "augment.gan": (boolean, "true or false"),
-    "augment.classic": (boolean, "true or false"),
-    "augment.elastic": (boolean, "true or false (elastic distortion in the classic augmentation)"),
-    "augment.random_affine": (boolean, "true or false (random affine in the classic augmentation)"),
-    "augment.distortion.alpha": (non_negative_number, "a number >= 0 (pixels)"),
-    "augment.distortion.sigma": (positive_number, "a number > 0 (pixels)"),
-    "augment.fake_labels": (lambda v: v in ("hard", "soft", "none"), "hard, soft or none"),
-    "augment.confidence": (lambda v: _is_number(v) and 0 < v <= 1, "a number in (0, 1] (pseudo-label threshold)"),
-    "augment.unlabelled_weight": (non_negative_number, "a number >= 0 (weight of the unlabelled fakes' loss)"),
-    "augment.ratio": (positive_number, "a number > 0 (fakes per real image)"),
-    "augment.best_of": (positive_int, "an integer >= 1 (fakes drawn per fake kept; 1: no selection)"),
-    "augment.judge_epochs": (positive_int, "an integer >= 1 (epochs of the classifier that picks fakes)"),
-    "augment.fake_weight": (positive_number, "a number > 0 (weight of a fake's loss; a real image's is 1)"),
-    "augment.affine.degrees": (non_negative_number, "a number >= 0 (degrees)"),
-    "augment.affine.translate": (lambda v: _is_number(v) and 0 <= v <= 1, "a number in [0, 1] (fraction of the size)"),
-    "augment.affine.scale": (
-        lambda v: isinstance(v, Sequence) and len(v) == 2 and all(positive_number(x) for x in v) and v[0] <= v[1],
-        "[low, high] with 0 < low <= high",
-    ),
-    "augment.affine.shear": (non_negative_number, "a number >= 0 (degrees)"),
-    "data.n_per_class": (lambda v: v is None or positive_int(v), "an integer >= 1, or null for every image"),
-    "data.val_per_class": (lambda v: v is None or positive_int(v), "an integer >= 1, or null for data.val_fraction"),
-    "data.val_fraction": (lambda v: v is None or (_is_number(v) and 0 < v < 1),
-                          "a number between 0 and 1 (share of each class held for validation), or null"),
-    "data.test_per_class": (lambda v: v is None or positive_int(v), "null or an integer >= 1"),
-    "data.max_test_per_class": (lambda v: v is None or positive_int(v), "null or an integer >= 1"),
-    "data.batch_size": (positive_int, "an integer >= 1"),
-    "data.root": (lambda v: isinstance(v, str) and v.strip() != "", "a folder path: data.root=DIR"),
-    "data.test_fraction": (lambda v: _is_number(v) and 0 < v < 1, "a number between 0 and 1 (share held out)"),
-    "data.split_seed": (lambda v: _is_int(v) and v >= 0, "an integer >= 0"),
-    "data.invert": (lambda v: v in ("auto", True, False), "auto, true or false"),
-    "data.keep_28x28": (boolean, "true or false"),
-    "data.skip_bad": (boolean, "true or false"),
-    "data.download": (boolean, "true or false"),
-    "data.eval_batch_size": (positive_int, "an integer >= 1"),
-    "gan.steps": (positive_int, "an integer >= 1 (training iterations; a GAN's are D/G iterations)"),
-    "gan.batch_size": (positive_int, "an integer >= 1"),
-    "gan.sample_every": (lambda v: _is_int(v) and v >= 0, "an integer >= 0 (0: only at the end)"),
-    "gan.on_nan": (lambda v: v in ("stop", "retry"), "stop or retry"),
-    "gan.collapse_below": (non_negative_number, "a number >= 0 (diversity ratio)"),
-    "gan.checkpoint_every": (positive_int, "an integer >= 1 (D/G iterations)"),
-    "gan.cas_epochs": (lambda v: _is_int(v) and v >= 0, "an integer >= 0 (0: no CAS)"),
-    "gan.adapt_steps": (positive_int, "an integer >= 1 (iterations adapting a pretrained generator)"),
-    "gan.monitor_per_class": (positive_int, "an integer >= 1 (samples per class in the logged grid and diversity)"),
-    "gan.module.sampling_steps": (positive_int, "an integer >= 1 (DDIM steps over the whole schedule)"),
-    "gan.module.guidance": (non_negative_number, "a number >= 0 (1: conditional only, more: guided)"),
-    "gan.module.label_dropout": (lambda v: _is_number(v) and 0 <= v < 1, "a number in [0, 1) (share trained as no class)"),
-    "gan.module.strength": (lambda v: v is None or (_is_number(v) and 0 < v <= 1),
-                            "null (from noise) or a number in (0, 1] (share of the schedule a real digit is noised to)"),
-    "gan.module.train_timesteps": (positive_int, "an integer >= 1"),
-    "gan.freeze_d_blocks": (lambda v: _is_int(v) and 0 <= v <= 2, "0, 1 or 2 (discriminator blocks kept fixed)"),
-    "pretrain.classifier_epochs": (positive_int, "an integer >= 1"),
-    "pretrain.gan_steps": (positive_int, "an integer >= 1 (D/G iterations)"),
-    "pretrain.gan_batch_size": (positive_int, "an integer >= 1"),
-    "pretrain.classifier_training.batch_size": (positive_int, "an integer >= 1"),
-    "pretrain.classifier_training.lr": (positive_number, "a number > 0"),
-    "pretrain.classifier_training.lr_schedule": (lambda v: v in ("constant", "cosine"), "constant or cosine"),
-    "classifier.freeze": (boolean, "true or false"),
-    "layout": (lambda v: v in ("auto", "grid", "freehand"), "auto, grid or freehand"),
-    "check.mode": (lambda v: v in ("learned", "quick"), "learned or quick"),
-    "check.folds": (lambda v: _is_int(v) and v >= 2, "an integer >= 2"),
-    "check.epochs": (positive_int, "an integer >= 1"),
-    "gan.module.lr": (positive_number, "a number > 0"),
-    "gan.module.mode_seeking": (non_negative_number, "a number >= 0 (0: off)"),
-    "gan.module.ema_decay": (lambda v: v is None or (_is_number(v) and 0 < v < 1), "null or a number in (0, 1)"),
-    "gan.module.grad_clip": (lambda v: v is None or positive_number(v), "null or a number > 0"),
-    "classifier.epochs": (positive_int, "an integer >= 1"),
-    "classifier.batch_size": (positive_int, "an integer >= 1"),
-    "classifier.eval_every": (positive_int, "an integer >= 1 (epochs)"),
-    "classifier.module.lr": (positive_number, "a number > 0"),
-    "classifier.module.momentum": (non_negative_number, "a number >= 0"),
-    "classifier.module.weight_decay": (non_negative_number, "a number >= 0"),
-    "classifier.module.lr_schedule": (lambda v: v in ("constant", "cosine"), "constant or cosine"),
-}
-
-
-def validate(cfg: DictConfig) -> None:
-    """Raise UserError for the first config value outside what RULES allow."""
-    for key, (ok, allowed) in RULES.items():
-        value = OmegaConf.select(cfg, key, default="__missing__")
-        if isinstance(value, str) and value == "__missing__":
+def sweep_values(overrides: Sequence[str]) -> tuple[list[str], dict[str, list[Any]]]:
+    """The command line with each sweep (`key=a,b`, `range(...)`) at its first value, and every value of each
+    sweep of a setting (not of a config group)."""
+    parser = OverridesParser.create()
+    first, sweeps = [], {}
+    for arg in overrides:
+        try:
+            override = parser.parse_overrides([arg])[0]
+        except Exception:  # Hydra's own message for a malformed line follows when it runs
+            first.append(arg)
             continue
-        if not ok(value):
-            raise UserError(f"{key}={value!r} is not allowed: use {allowed}")
-    data = cfg.get("data")
-    if data is not None and "val_per_class" in data and data.val_per_class is None and data.val_fraction is None:
-        raise UserError("data.val_per_class and data.val_fraction are both null: every run needs a validation set; "
-                        "set one of them (e.g. data.val_fraction=0.2)")
-    augment = cfg.get("augment")
-    if augment is not None and augment.classic and not (augment.random_affine or augment.elastic):
-        raise UserError("augment.classic=true with neither augment.random_affine nor augment.elastic is no "
-                        "augmentation: turn one of them on, or use an experiment without classic augmentation")
+        if override.is_sweep_override() and not override.is_hydra_override():
+            prefix = arg[: len(arg) - len(arg.lstrip("+~"))]
+            first.append(f"{prefix}{override.key_or_group}={next(iter(override.sweep_string_iterator()))}")
+            sweeps[override.key_or_group] = list(override.sweep_iterator())
+        else:
+            first.append(arg)
+    return first, sweeps
+
+
+def check_values(overrides: Sequence[str], config_name: str, dirs: Sequence[Path] = ()) -> None:
+    """Raise UserError for a setting of the command line (every value of a sweep) that the config's schema does not
+    allow, before Hydra runs anything or makes a folder."""
+    first, sweeps = sweep_values([o for o in overrides if not o.startswith(("hydra", "-"))])
+    if dirs:
+        first.append(f"hydra.searchpath=[{','.join(f'file://{folder}' for folder in dirs)}]")
+    try:
+        with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
+            cfg = compose(config_name, overrides=first)
+    except Exception:  # an unknown option or value Hydra reports itself
+        return
+    validate(cfg, config_name)
+    groups_ = groups(dirs)
+    for key, values in sweeps.items():
+        if key in groups_:
+            continue
+        for value in values[1:]:
+            other = copy.deepcopy(cfg)
+            OmegaConf.update(other, key, value, force_add=True)
+            validate(other, config_name)
 
 
 _ABSENT = object()
@@ -225,6 +155,7 @@ def check_overrides(overrides: Sequence[str], config_name: str) -> None:
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             hint = f"did you mean {close[0]}?" if close else f"see conf/{config_name}.yaml and its groups for the keys"
             raise UserError(f"{key} is not a setting; {hint}")
+    check_values(overrides, config_name, dirs)
 
 
 def check_group_keys(overrides: Sequence[str], config_name: str, dirs: Sequence[Path] = (), group: str = "data") -> None:

@@ -11,7 +11,9 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import ChoiceSweep, IntervalSweep, RangeSweep
 from omegaconf import OmegaConf
 
-from ganaug.utils.config import CONFIG_DIR, RULES
+from ganaug.schema.groups import Train
+from ganaug.schema.validation import field_of
+from ganaug.utils.config import CONFIG_DIR
 from ganaug.utils.errors import UserError
 
 SWEEPER_PACKAGE = "hydra_plugins.hydra_optuna_sweeper"
@@ -66,8 +68,9 @@ def check_search(argv: Sequence[str]) -> None:
     for key, (text, sweep) in space.items():
         if OmegaConf.select(cfg, key, default="__absent__") == "__absent__":
             raise UserError(f"{key}={text}: {key} is not a setting; search settings the run has")
-        rule = RULES.get(key)
+        field = field_of(OmegaConf.masked_copy(cfg, [k for k in cfg if k != "hydra"]), Train, key)
+        test = field.metadata.get("check") if field is not None else None
         for value in drawable(sweep):
-            if rule is not None and not rule[0](value):
+            if test is not None and not test(value):
                 raise UserError(f"{key}={text} can draw {value!r}, which {key} does not allow: search within "
-                                f"{rule[1]}")
+                                f"{field.metadata['allowed']}")

@@ -1,0 +1,57 @@
+"""A schema field: its default, what it allows (a test and the words that say it), and whether it changes what is
+trained (a field that only displays, logs or saves is left out of the caches' keys)."""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Callable
+
+Check = Callable[[Any], bool]
+
+
+def setting(default: Any = None, check: Check | None = None, allowed: str = "", trains: bool = True,
+            factory: Callable[[], Any] | None = None) -> Any:
+    """A dataclass field whose value must pass `check` (`allowed` says what passes), marked whether it `trains`."""
+    metadata = {"check": check, "allowed": allowed, "trains": trains}
+    if factory is not None:
+        return dataclasses.field(default_factory=factory, metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+def is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def at_least(low: float, whole: bool = True) -> Check:
+    return lambda v: (is_int(v) if whole else is_number(v)) and v >= low
+
+
+def above(low: float) -> Check:
+    return lambda v: is_number(v) and v > low
+
+
+def between(low: float, high: float, low_open: bool = False, high_open: bool = False) -> Check:
+    return lambda v: is_number(v) and (v > low if low_open else v >= low) and (v < high if high_open else v <= high)
+
+
+def one_of(*words: Any) -> Check:
+    return lambda v: any(v == w and type(v) is type(w) for w in words)
+
+
+def optional(check: Check) -> Check:
+    return lambda v: v is None or check(v)
+
+
+def text(v: Any) -> bool:
+    return isinstance(v, str) and v.strip() != ""
+
+
+POSITIVE_INT = (at_least(1), "an integer >= 1")
+COUNT = (at_least(0), "an integer >= 0")
+POSITIVE = (above(0), "a number > 0")
+NON_NEGATIVE = (at_least(0, whole=False), "a number >= 0")
+FLAG = (lambda v: isinstance(v, bool), "true or false")
+SCHEDULE = (one_of("constant", "cosine"), "constant or cosine")
