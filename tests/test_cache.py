@@ -13,25 +13,28 @@ from ganaug.pipeline.generator_stage import gan_cache_entry
 from ganaug.pipeline.runner import run
 
 
+def entry(cfg, images=torch.zeros(3, 1, 28, 28), labels=torch.tensor([0, 1, 2]), classes=("0", "1", "2")):
+    return gan_cache_entry(cfg, images, labels, list(classes))
+
+
 def test_key_depends_on_what_changes_the_gan_only(make_cfg):
-    images = torch.zeros(3, 1, 28, 28)
-    key = gan_cache_entry(make_cfg(), images)
-    assert gan_cache_entry(make_cfg("augment.ratio=4", "classifier.epochs=7", "gan.sample_every=1"), images) == key
-    assert gan_cache_entry(make_cfg("experiment=augmented_classic", "data.test_per_class=20"), images) == key
-    assert gan_cache_entry(make_cfg("seed=1"), images) != key
-    assert gan_cache_entry(make_cfg("gan.steps=7"), images) != key
-    assert gan_cache_entry(make_cfg("data.n_per_class=10"), images) != key
-    assert gan_cache_entry(make_cfg("gan.module.mode_seeking=0.5"), images) != key
-    changed = images.clone()
-    changed[0, 0, 0, 0] = 1  # the same folder with an edited image trains a new GAN
-    assert gan_cache_entry(make_cfg(), changed) != key
+    key = entry(make_cfg())
+    assert entry(make_cfg("augment.ratio=4", "classifier.epochs=7", "gan.sample_every=1")) == key
+    assert entry(make_cfg("experiment=augmented_classic", "data.test_per_class=20", "classifier.batch_size=8")) == key
+    assert entry(make_cfg("seed=1")) != key
+    assert entry(make_cfg("gan.steps=7")) != key
+    assert entry(make_cfg("gan.module.mode_seeking=0.5")) != key
+    changed = torch.zeros(3, 1, 28, 28)
+    changed[0, 0, 0, 0] = 1  # the same folder with an edited image, or another draw of them, trains a new GAN
+    assert entry(make_cfg(), changed) != key
+    assert entry(make_cfg(), labels=torch.tensor([0, 2, 1])) != key  # relabelled images
+    assert entry(make_cfg(), classes=("a", "b", "c")) != key  # renamed class folders
 
 
 def test_key_changes_with_the_training_version(make_cfg, monkeypatch):
-    images = torch.zeros(3, 1, 28, 28)
-    key = gan_cache_entry(make_cfg(), images)
+    key = entry(make_cfg())
     monkeypatch.setattr(cache, "TRAINING_VERSION", cache.TRAINING_VERSION + 1)
-    assert gan_cache_entry(make_cfg(), images) != key
+    assert entry(make_cfg()) != key
 
 
 def test_corrupt_entry_is_named_and_retrained_to_the_same_numbers(make_cfg, tmp_path, caplog):

@@ -128,9 +128,9 @@ def test_a_run_trains_it_once_and_a_new_strength_reuses_it(make_cfg, tmp_path):
     assert (tmp_path / "a" / "samples.png").exists() and (tmp_path / "a" / "nearest.png").exists()
     other = run(make_cfg(*QUICK, "gan.module.strength=null", "gan.module.guidance=3"), tmp_path / "b")
     assert other["gan_cached"] is True and "source_distance" not in other  # sampling settings: the same model
-    images = torch.zeros(3, 1, 28, 28)
-    assert gan_cache_entry(make_cfg(*QUICK, "gan.module.label_dropout=0.2"), images) != gan_cache_entry(
-        make_cfg(*QUICK), images)
+    images, labels = torch.zeros(3, 1, 28, 28), torch.tensor([0, 1, 2])
+    assert gan_cache_entry(make_cfg(*QUICK, "gan.module.label_dropout=0.2"), images, labels, ["0", "1", "2"]) != \
+        gan_cache_entry(make_cfg(*QUICK), images, labels, ["0", "1", "2"])
 
 
 def test_without_diffusers_it_is_one_line_naming_the_extra(monkeypatch):

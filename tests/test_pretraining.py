@@ -97,7 +97,8 @@ def test_a_folder_run_starts_from_the_pool_networks_and_adapts_them(make_cfg, di
     assert not torch.equal(adapted_cnn["net.net.10.weight"], start_cnn["net.10.weight"])  # the head adapted
 
     scratch = make_cfg("experiment=augmented", "data=folder", f"data.root={digit_folder}")
-    assert gan_cache_entry(scratch, torch.zeros(1)) != gan_cache_entry(cfg, torch.zeros(1))
+    images, labels = torch.zeros(1), torch.zeros(1, dtype=torch.long)
+    assert gan_cache_entry(scratch, images, labels, ["0"]) != gan_cache_entry(cfg, images, labels, ["0"])
 
 
 def test_frozen_discriminator_blocks_do_not_move():

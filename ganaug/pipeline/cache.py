@@ -17,15 +17,6 @@ from ganaug.utils.files import atomic_write, load_entry
 TRAINING_VERSION = 3  # 3: a GAN entry is a checkpoint that load_gan reads
 
 
-# Generator module settings that change how fakes are drawn from a trained model, not the model: a run that changes
-# only these reuses the trained one.
-SAMPLING_KEYS = ("sampling_steps", "guidance", "strength")
-
-
-def trained_part(module: dict) -> dict:
-    """A generator module's config without its sampling settings: what its cache keys depend on."""
-    return {k: v for k, v in module.items() if k not in SAMPLING_KEYS}
-
 
 def key(obj: Any) -> str:
     """A short hash of `obj` (plain JSON data; dict order does not matter), to name a cache entry by what it holds."""

@@ -13,30 +13,31 @@ from omegaconf import DictConfig, OmegaConf
 from ganaug.data.datamodule import DigitsDataModule
 from ganaug.pipeline import cache
 from ganaug.pipeline.classifier_stage import train_classifier
+from ganaug.schema.groups import Augment, Classifier, Pretrain
+from ganaug.schema.validation import keyed
 
 log = logging.getLogger(__name__)
-# Data settings that change neither the control's training nor its measured sets.
-_DATA_KEYS_IGNORED = {"eval_batch_size", "cache_dir"}
 # What the control's training reads of `augment`: the classic recipe (the fakes' settings concern only the run).
 _AUGMENT_KEYS = ("classic", "random_affine", "elastic", "affine", "distortion")
 SCORES = ("val_acc", "test_acc", "train_acc", "curve")
 
 
 def control_cache_entry(cfg: DictConfig, train_x: torch.Tensor) -> Path:
-    """The cache file of the control this run pairs with: keyed by seed, the training images, the data, classifier,
-    classic-augmentation, trainer and pretraining settings, and the code's training version."""
-    data = OmegaConf.to_container(cfg.data, resolve=True)
-    keyed = {
+    """The cache file of the control this run pairs with: keyed by the code's training version, the seed, the training
+    images and the settings of the data, classifier, classic augmentation, trainer and pretraining that change what
+    it trains or what it measures, as the schema marks them (its results are cached with it)."""
+    plain = OmegaConf.to_container(cfg, resolve=True)
+    key = {
         "version": cache.TRAINING_VERSION,
         "seed": cfg.seed,
         "images": hashlib.sha256(train_x.numpy().tobytes()).hexdigest(),
-        "data": {k: v for k, v in data.items() if k not in _DATA_KEYS_IGNORED},
-        "classifier": OmegaConf.to_container(cfg.classifier, resolve=True),
-        "augment": {k: OmegaConf.to_container(cfg.augment, resolve=True)[k] for k in _AUGMENT_KEYS},
-        "trainer": {k: v for k, v in OmegaConf.to_container(cfg.trainer, resolve=True).items() if k != "devices"},
-        "pretrain": OmegaConf.to_container(cfg.pretrain, resolve=True) if cfg.pretrain.source is not None else None,
+        "data": keyed(plain["data"], measured=True),
+        "classifier": keyed(plain["classifier"], Classifier, measured=True),
+        "augment": keyed({k: plain["augment"][k] for k in _AUGMENT_KEYS}, Augment, measured=True),
+        "trainer": keyed(plain["trainer"], measured=True),
+        "pretrain": keyed(plain["pretrain"], Pretrain, measured=True) if cfg.pretrain.source is not None else None,
     }
-    return Path(cfg.paths.control_cache) / f"{cache.key(keyed)}.pt"
+    return Path(cfg.paths.control_cache) / f"{cache.key(key)}.pt"
 
 
 def paired_control(cfg: DictConfig, dm: DigitsDataModule, init_state: dict | None, output_dir: Path) -> dict:

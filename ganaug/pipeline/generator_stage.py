@@ -24,16 +24,15 @@ from ganaug.pipeline import cache
 from ganaug.pipeline.fitting import augmentation, fit_gan, side_classifier
 from ganaug.pipeline.selection import best_of
 from ganaug.pipeline.starting_points import StartingStates
+from ganaug.schema.groups import GENERATIONS, Pretrain
+from ganaug.schema.validation import keyed
 from ganaug.utils.errors import Diverged
 from ganaug.utils.files import link_or_copy
 from ganaug.utils.grids import save_grid
 from ganaug.utils.trainers import PhaseTimer
 
 log = logging.getLogger(__name__)
-# Config keys that do not change the trained GAN.
-_DATA_KEYS_IGNORED = {"batch_size", "eval_batch_size", "test_per_class", "max_test_per_class", "cache_dir"}
-_GAN_KEYS_IGNORED = {"sample_every", "monitor_per_class", "checkpoint_every", "collapse_below", "on_nan", "cas_epochs"}
-_ADAPTING_KEYS = {"adapt_steps", "freeze_d_blocks"}  # used only with pretrain=builtin
+_ADAPTING_KEYS = {"adapt_steps", "freeze_d_blocks"}  # they train a generator only with pretrain=builtin
 
 
 @dataclass
@@ -46,23 +45,24 @@ class GeneratorOutput:
     measures: dict
 
 
-def gan_cache_entry(cfg: DictConfig, train_x: torch.Tensor) -> Path:
-    """The cache file of the GAN this run trains: keyed by everything it depends on, seed, data config, the training
-    images (so that changed files under the same `data.root` train a new GAN), GAN config and what it started from."""
-    data = OmegaConf.to_container(cfg.data, resolve=True)
-    gan = OmegaConf.to_container(cfg.gan, resolve=True)
-    keyed = {
+def gan_cache_entry(cfg: DictConfig, train_x: torch.Tensor, train_y: torch.Tensor, class_names: list[str]) -> Path:
+    """The cache file of the GAN this run trains: keyed by the code's training version, the seed, what it trains on
+    (the training images, their labels and class names: the data settings reach it only through them, so changed
+    files under the same `data.root` train a new GAN and a classifier's batch size does not) and the settings of
+    the generator and of what it started from that train it, as the schema marks them."""
+    gan = keyed(OmegaConf.to_container(cfg.gan, resolve=True), GENERATIONS.get(cfg.gan.module._target_))
+    key = {
         "version": cache.TRAINING_VERSION,
         "seed": cfg.seed,
         "images": hashlib.sha256(train_x.numpy().tobytes()).hexdigest(),
-        "data": {k: v for k, v in data.items() if k not in _DATA_KEYS_IGNORED},
-        "gan": {k: cache.trained_part(v) if k == "module" else v
-                for k, v in gan.items() if k not in _GAN_KEYS_IGNORED | _ADAPTING_KEYS},
+        "labels": hashlib.sha256(train_y.numpy().tobytes()).hexdigest(),
+        "classes": class_names,
+        "gan": {k: v for k, v in gan.items() if k not in _ADAPTING_KEYS},
     }
     if cfg.pretrain.source is not None:  # an adapted GAN also depends on what it started from and how it adapted
-        keyed["pretrain"] = {k: v for k, v in OmegaConf.to_container(cfg.pretrain, resolve=True).items() if k != "cache_dir"}
-        keyed["adapting"] = {k: gan[k] for k in _ADAPTING_KEYS if k in gan}
-    return Path(cfg.paths.gan_cache) / f"{cache.key(keyed)}.ckpt"
+        key["pretrain"] = keyed(OmegaConf.to_container(cfg.pretrain, resolve=True), Pretrain)
+        key["adapting"] = {k: gan[k] for k in _ADAPTING_KEYS if k in gan}
+    return Path(cfg.paths.gan_cache) / f"{cache.key(key)}.ckpt"
 
 
 def new_gan(cfg: DictConfig, dm: DigitsDataModule, init_state: dict | None) -> Generator:
@@ -101,7 +101,7 @@ def fit_or_load_gan(cfg: DictConfig, dm: DigitsDataModule, output_dir: Path,
             fit_gan(cfg, retry, dm, output_dir, resume=True, steps=steps)
             return checkpoint_of(retry)
 
-    entry = gan_cache_entry(cfg, dm.train_x)
+    entry = gan_cache_entry(cfg, dm.train_x, dm.train_y, dm.class_names)
     saved, cached = cache.get_or_train(entry, train, "GAN cache entry")
     gan.load_state_dict(saved["state_dict"])
     if cached:  # the run's folder holds its GAN too, for generate and evaluate

@@ -22,6 +22,7 @@ from ganaug.data.mnist import BuiltinDigits, MNISTDigits
 from ganaug.models.checkpoints import checkpoint_of
 from ganaug.pipeline import cache
 from ganaug.pipeline.fitting import fit_gan, side_classifier
+from ganaug.schema.validation import keyed
 from ganaug.utils.config import plain
 from ganaug.utils.errors import UserError
 
@@ -65,11 +66,9 @@ def pool_settings(cfg: DictConfig) -> DictConfig:
 
 
 def key_of(cfg: DictConfig, what: str, parts: tuple[str, ...]) -> str:
-    """What the pretrained `what` depends on, hashed: the config `parts` (of a generator module, what is trained, not
+    """What the pretrained `what` depends on, hashed: the config `parts` (those of their settings that train it, not
     how it is sampled) and the code version."""
-    values = {part: plain(OmegaConf.select(cfg, part)) for part in parts}
-    if "gan.module" in values:
-        values["gan.module"] = cache.trained_part(values["gan.module"])
+    values = {part: keyed(plain(OmegaConf.select(cfg, part))) for part in parts}
     return cache.key({"version": cache.TRAINING_VERSION, "what": what, **values})
 
 

@@ -1,5 +1,6 @@
-"""A schema field: its default, what it allows (a test and the words that say it), and whether it changes what is
-trained (a field that only displays, logs or saves is left out of the caches' keys)."""
+"""A schema field: its default, what it allows (a test and the words that say it), whether it changes what is trained
+and whether it changes what is measured (the caches' keys hold a field by these: a trained network's key the fields
+that train it, a cached result's key also those that change its numbers)."""
 from __future__ import annotations
 
 import dataclasses
@@ -9,9 +10,10 @@ Check = Callable[[Any], bool]
 
 
 def setting(default: Any = None, check: Check | None = None, allowed: str = "", trains: bool = True,
-            factory: Callable[[], Any] | None = None) -> Any:
-    """A dataclass field whose value must pass `check` (`allowed` says what passes), marked whether it `trains`."""
-    metadata = {"check": check, "allowed": allowed, "trains": trains}
+            measures: bool | None = None, factory: Callable[[], Any] | None = None) -> Any:
+    """A dataclass field whose value must pass `check` (`allowed` says what passes), marked whether it `trains` and
+    whether it `measures` (by default: only where it trains; a field that only displays, logs or saves does neither)."""
+    metadata = {"check": check, "allowed": allowed, "trains": trains, "measures": trains if measures is None else measures}
     if factory is not None:
         return dataclasses.field(default_factory=factory, metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)

@@ -47,7 +47,7 @@ class Classifier:
     epochs: Any = setting(300, *POSITIVE_INT)
     batch_size: Any = setting(32, *POSITIVE_INT)
     freeze: Any = setting(False, *FLAG)
-    eval_every: Any = setting(20, POSITIVE_INT[0], "an integer >= 1 (epochs)", trains=False)
+    eval_every: Any = setting(20, POSITIVE_INT[0], "an integer >= 1 (epochs)", trains=False, measures=True)
     module: Any = target()
 
 
@@ -60,7 +60,7 @@ class Generation:
     sample_every: Any = setting(500, COUNT[0], "an integer >= 0 (0: only at the end)", trains=False)
     monitor_per_class: Any = setting(100, POSITIVE_INT[0], "an integer >= 1 (samples per class in the logged grid)",
                                      trains=False)
-    on_nan: Any = setting("stop", one_of("stop", "retry"), "stop or retry")
+    on_nan: Any = setting("stop", one_of("stop", "retry"), "stop or retry", trains=False)
     collapse_below: Any = setting(0.5, NON_NEGATIVE[0], "a number >= 0 (diversity ratio)", trains=False)
     checkpoint_every: Any = setting(500, POSITIVE_INT[0], "an integer >= 1 (iterations)", trains=False)
     cas_epochs: Any = setting(100, COUNT[0], "an integer >= 0 (0: no CAS)", trains=False)

@@ -19,11 +19,12 @@ MAYBE_COUNT = (optional(at_least(1)), "null or an integer >= 1")
 class DigitsData:
     n_per_class: Any = setting(30, *MAYBE_COUNT)
     seed: Any = setting(0, *COUNT)
-    val_per_class: Any = setting(None, *MAYBE_COUNT)
+    val_per_class: Any = setting(None, *MAYBE_COUNT, trains=False, measures=True)
     val_fraction: Any = setting(None, optional(between(0, 1, True, True)),
-                                "a number between 0 and 1 (share of each class held for validation), or null")
-    test_per_class: Any = setting(None, *MAYBE_COUNT)
-    max_test_per_class: Any = setting(None, *MAYBE_COUNT, trains=False)
+                                "a number between 0 and 1 (share of each class held for validation), or null",
+                                trains=False, measures=True)
+    test_per_class: Any = setting(None, *MAYBE_COUNT, trains=False, measures=True)
+    max_test_per_class: Any = setting(None, *MAYBE_COUNT, trains=False, measures=True)
     batch_size: Any = setting(32, *POSITIVE_INT)
     eval_batch_size: Any = setting(1000, *POSITIVE_INT, trains=False)
 

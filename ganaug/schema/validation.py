@@ -117,3 +117,30 @@ def field_of(cfg: DictConfig | dict, schema: type, key: str) -> Field | None:
         else:
             schema = None
     return found
+
+
+def keyed(node: Any, schema: type | None = None, measured: bool = False) -> Any:
+    """`node` (plain data) with only the settings that change what is trained (`measured`: or what is measured), as
+    its schema marks them (following `_target_` nodes and mappings of them): what a cache's key holds. A node whose
+    schema is unknown (a user's own class) is kept whole."""
+    if isinstance(node, list):
+        return [keyed(item, None, measured) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if schema is None:
+        schema = TARGETS.get(node.get("_target_"))
+        if schema is None:
+            return {k: keyed(v, None, measured) for k, v in node.items()}
+    known = schema_fields(schema)
+    kept = {}
+    for key, value in node.items():
+        if key not in known:
+            kept[key] = value
+            continue
+        field, kind = known[key]
+        if not (field.metadata.get("trains", True) or (measured and field.metadata.get("measures", True))):
+            continue
+        chooser = getattr(schema, "schema_of", {}).get(key)
+        inner = chooser(value) if chooser is not None and isinstance(value, dict) else kind if is_dataclass(kind) else None
+        kept[key] = keyed(value, inner, measured)
+    return kept
