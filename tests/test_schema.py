@@ -38,6 +38,18 @@ def test_a_bad_setting_is_one_line_naming_it_and_nothing_is_written(tmp_path, co
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("launcher, bad, message", [
+    ("parallel", "hydra.launcher.n_jobs=abc", "hydra.launcher.n_jobs: Value 'abc' of type 'str' could not be converted"),
+    ("parallel", "+hydra.launcher.no_such=1", "hydra.launcher.no_such is not a setting; hydra.launcher has"),
+    ("slurm", "hydra.launcher.timeout_min=abc", "hydra.launcher.timeout_min: Value 'abc'"),
+])
+def test_a_launchers_bad_setting_is_one_line_too(tmp_path, command, launcher, bad, message):
+    result = command(cli, "experiment=baseline", "debug=fast", "-m", "seed=0,1", f"hydra/launcher={launcher}", bad,
+                     f"paths.root={tmp_path / 'out'}", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and message in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def composed(*overrides: str) -> DictConfig:
     with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
         return compose("train", overrides=list(overrides))

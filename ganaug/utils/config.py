@@ -59,6 +59,30 @@ def sweep_values(overrides: Sequence[str]) -> tuple[list[str], dict[str, list[An
     return first, sweeps
 
 
+def check_hydra_settings(overrides: Sequence[str], config_name: str) -> None:
+    """Raise UserError for a setting of Hydra's own (a launcher's, a sweeper's) that its structured config refuses,
+    or that it does not have (`+hydra.launcher.no_such=1`), in one line where Hydra's own message is several."""
+    settings = [o for o in overrides if o.lstrip("+~").startswith("hydra")]
+    if not settings:
+        return
+    first, _ = sweep_values([o for o in overrides if not o.startswith("-")])
+    kept, added = [o for o in first if not o.startswith("+hydra")], [o for o in first if o.startswith("+hydra")]
+    try:
+        with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
+            cfg = compose(config_name, overrides=kept, return_hydra_config=True)
+    except Exception as error:  # Hydra's composition error, its cause the structured config's
+        cause = error.__cause__
+        key = getattr(cause, "full_key", None)
+        if key:
+            raise UserError(f"{key}: {str(getattr(cause, 'msg', cause)).splitlines()[0]}") from None
+        return
+    for override in added:
+        parent, _, name = override[1:].partition("=")[0].rpartition(".")
+        node = OmegaConf.select(cfg, parent)
+        if isinstance(node, DictConfig) and name not in node:
+            raise UserError(f"{parent}.{name} is not a setting; {parent} has {', '.join(sorted(node))}")
+
+
 def check_values(overrides: Sequence[str], config_name: str, dirs: Sequence[Path] = ()) -> None:
     """Raise UserError for a setting of the command line (every value of a sweep) that the config's schema does not
     allow, before Hydra runs anything or makes a folder."""
@@ -156,6 +180,7 @@ def check_overrides(overrides: Sequence[str], config_name: str) -> None:
             hint = f"did you mean {close[0]}?" if close else f"see conf/{config_name}.yaml and its groups for the keys"
             raise UserError(f"{key} is not a setting; {hint}")
     check_values(overrides, config_name, dirs)
+    check_hydra_settings(overrides, config_name)
 
 
 def check_group_keys(overrides: Sequence[str], config_name: str, dirs: Sequence[Path] = (), group: str = "data") -> None:
