@@ -13,6 +13,8 @@ to ±3°, varying gaps and sizes, faint show-through of a printed frame and text
 """
 from __future__ import annotations
 
+import sys
+
 import argparse
 import time
 from pathlib import Path
@@ -21,7 +23,8 @@ import torch
 
 from ganaug.data.mnist import BuiltinDigits
 from ganaug.data.sheets import cut_sheet
-from ganaug.data.synthetic import PHOTOS, freehand_sheet, on_a4_page, photographed_page
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the renderers the tests use
+from rendering import PHOTOS, freehand_sheet, on_a4_page, photographed_page
 
 
 def main() -> None:

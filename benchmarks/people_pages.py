@@ -10,6 +10,8 @@ digits the shipped digit network reads as their label; and the seconds per page.
 """
 from __future__ import annotations
 
+import sys
+
 import argparse
 import itertools
 import tempfile
@@ -21,7 +23,8 @@ import torch
 
 from ganaug.data.preprocessing import prepare_file
 from ganaug.data.sheets import cut_sheet
-from ganaug.data.synthetic import TRAITS, person_page
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the renderers the tests use
+from rendering import TRAITS, person_page
 from ganaug.models.digit_features import DigitFeatures
 from ganaug.utils.errors import UserError
 

@@ -8,10 +8,13 @@ same renderer the tests use (ganaug/synthetic.py); DIR/<digit>/<i>.jpg is the la
 """
 from __future__ import annotations
 
+import sys
+
 import argparse
 from pathlib import Path
 
-from ganaug.data.synthetic import photo_folder
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the renderers the tests use
+from rendering import photo_folder
 
 
 def main() -> None:

@@ -9,6 +9,8 @@ Prints seconds and images per second for 28×28 PNGs (as `prepare export=` write
 """
 from __future__ import annotations
 
+import sys
+
 import argparse
 import tempfile
 import time
@@ -18,7 +20,8 @@ import torch
 from torchvision.io import write_png
 
 from ganaug.data.mnist import DIGITS, BuiltinDigits
-from ganaug.data.synthetic import photo
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the renderers the tests use
+from rendering import photo
 from ganaug.inference.inputs import Item
 from ganaug.inference.predictor import Predictor
 from ganaug.models.checkpoints import checkpoint_of

@@ -1,3 +1,4 @@
+import sys
 """How well hard scans are read: bold, tight, tiny, binary digits against the same digits with a margin.
 
     python benchmarks/scans.py [--per-class 30] [--seed 5]
@@ -18,7 +19,8 @@ from PIL import Image
 
 from ganaug.data.mnist import BuiltinDigits
 from ganaug.data.preprocessing import NotADigit, prepare_file
-from ganaug.data.synthetic import SCANS, with_margin
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the renderers the tests use
+from rendering import SCANS, with_margin
 from ganaug.models.digit_features import DigitFeatures
 
 

@@ -7,10 +7,13 @@ DIR/<digit>/<writer>_<i>.png is the layout `data=folder` reads (dark ink on ligh
 """
 from __future__ import annotations
 
+import sys
+
 import argparse
 from pathlib import Path
 
-from ganaug.data.strokes import stroke_folder
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the renderers the tests use
+from rendering import stroke_folder
 
 
 def main() -> None:

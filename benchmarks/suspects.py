@@ -1,3 +1,4 @@
+import sys
 """How well `prepare`'s label checks work: planted mislabels found, clean digits left alone.
 
     python benchmarks/suspects.py [--folder builtin|strokes|photos] [--mode quick|learned|both] [--per-class 400]
@@ -22,8 +23,9 @@ from hydra import compose, initialize_config_dir
 from ganaug.data.checks import all_images, suspects
 from ganaug.data.folder import FolderDigits
 from ganaug.data.mnist import BuiltinDigits
-from ganaug.data.strokes import stroke_folder
-from ganaug.data.synthetic import photo_folder
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the renderers the tests use
+from rendering import stroke_folder
+from rendering import photo_folder
 from ganaug.pipeline.label_check import label_issues, out_of_fold_probabilities
 from ganaug.pipeline.overview import export
 from ganaug.utils.config import CONFIG_DIR

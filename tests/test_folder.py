@@ -13,7 +13,7 @@ from ganaug.data.folder import FolderDigits
 from ganaug.prepare import cli as prepare_cli
 from ganaug.data.mnist import BuiltinDigits, MNISTDigits, load_builtin
 from ganaug.pipeline.overview import export, look_at_data
-from ganaug.data.synthetic import photo_folder
+from rendering import photo_folder
 from ganaug.pipeline.runner import run
 from ganaug.utils.config import CONFIG_DIR, check_overrides
 from ganaug.utils.errors import UserError

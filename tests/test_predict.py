@@ -9,7 +9,7 @@ from PIL import Image
 
 from ganaug.data.mnist import BuiltinDigits
 from ganaug.pipeline.overview import export
-from ganaug.data.synthetic import sheet_photo
+from rendering import sheet_photo
 from ganaug.pipeline.runner import run
 from ganaug.predict import main
 from ganaug.utils.config import CONFIG_DIR

@@ -7,7 +7,7 @@ from PIL import Image, ImageOps
 from ganaug.data.folder import FolderDigits
 from ganaug.data.mnist import load_builtin
 from ganaug.data.preprocessing import CENTRE, NotADigit, prepare_file
-from ganaug.data.synthetic import photo, photo_folder
+from rendering import photo, photo_folder
 from ganaug.models.digit_features import DigitFeatures
 from ganaug.data.checks import all_images
 

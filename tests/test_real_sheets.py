@@ -8,7 +8,7 @@ from PIL import Image
 
 from ganaug.data.preprocessing import prepare_file
 from ganaug.data.sheets import cut_sheet
-from ganaug.data.synthetic import TRAITS, person_page
+from rendering import TRAITS, person_page
 from ganaug.models.digit_features import DigitFeatures
 
 # seed 2 in the default run: the old reading (rows by sorted centre heights, splitting only a row one digit short)

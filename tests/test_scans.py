@@ -5,7 +5,7 @@ from PIL import Image
 
 from ganaug.data.mnist import BuiltinDigits
 from ganaug.data.preprocessing import enlarged, paper_is_light, prepare_file, read_gray
-from ganaug.data.synthetic import SCANS, photo_folder, with_margin
+from rendering import SCANS, photo_folder, with_margin
 from ganaug.models.digit_features import DigitFeatures
 
 N = 100  # digits per variant (10 per class)

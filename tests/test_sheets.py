@@ -14,7 +14,7 @@ from ganaug.data.preprocessing import read_gray, to_mnist
 from ganaug.data.sheets import (SHEET_SIZE, cell_labels, cut, cut_sheet, even_light, read_cells, sheet_corners,
                                  sheet_settings)
 from ganaug.data.sheets.paper import straighten
-from ganaug.data.synthetic import (PHOTOS, freehand_sheet, in_ink, on_a4_page, photographed, photographed_page,
+from rendering import (PHOTOS, freehand_sheet, in_ink, on_a4_page, photographed, photographed_page,
                                    sheet_photo)
 from ganaug.models.digit_features import DigitFeatures
 from ganaug.utils.errors import UserError
