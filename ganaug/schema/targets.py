@@ -4,9 +4,8 @@ keys `_target_`, `_partial_` and `_recursive_` are Hydra's and every such node m
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, get_args
+from typing import Any
 
-from lightning_fabric.connector import _PRECISION_INPUT_STR
 from pytorch_lightning.strategies import StrategyRegistry
 
 from ganaug.schema.fields import (COUNT, FLAG, NON_NEGATIVE, POSITIVE, POSITIVE_INT, SCHEDULE, at_least, between,
@@ -174,7 +173,8 @@ def devices(v: Any) -> bool:
 
 
 STRATEGIES = ("auto", *sorted(StrategyRegistry.available_strategies()))
-PRECISIONS = get_args(_PRECISION_INPUT_STR)
+PRECISIONS = ("64-true", "32-true", "16-mixed", "bf16-mixed", "16-true", "bf16-true", "transformer-engine",
+              "transformer-engine-float16")  # Lightning's Trainer(precision=...) strings
 
 
 @dataclass
