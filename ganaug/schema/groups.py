@@ -141,11 +141,12 @@ class Common:
 class Train(Common):
     """`python -m ganaug.train`."""
 
-    resume: Any = setting(True, *FLAG)
-    control: Any = setting(True, FLAG[0], "true or false (train the paired real-only control beside a run with fakes)")
+    resume: Any = setting(True, *FLAG, trains=False)
+    control: Any = setting(True, FLAG[0], "true or false (train the paired real-only control beside a run with fakes)",
+                           trains=False)
     optimized_metric: Any = setting("val_acc", one_of(*OPTIMIZED_METRICS),
-                                    f"one of {', '.join(OPTIMIZED_METRICS)} (validation measures)")
-    experiment_name: Any = setting(None, text, "a name")
+                                    f"one of {', '.join(OPTIMIZED_METRICS)} (validation measures)", trains=False)
+    experiment_name: Any = setting(None, text, "a name", trains=False)
     threads: Any = setting("auto", threads, "auto or an integer >= 1 (torch threads per run)")
     augment: Augment = field(default_factory=Augment)
     gan: Any = setting(None)  # checked by the schema of its module's _target_ (GENERATIONS)
