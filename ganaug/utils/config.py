@@ -11,6 +11,7 @@ from typing import Any
 
 from hydra import compose, initialize_config_dir
 from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.override_parser.types import ValueType
 from omegaconf import DictConfig, OmegaConf
 
 from ganaug.schema.groups import Prepare, Train
@@ -41,7 +42,7 @@ def validate(cfg: DictConfig, config_name: str = "train") -> None:
 
 def sweep_values(overrides: Sequence[str]) -> tuple[list[str], dict[str, list[Any]]]:
     """The command line with each sweep (`key=a,b`, `range(...)`) at its first value, and every value of each
-    sweep of a setting (not of a config group)."""
+    sweep of a setting (not of a config group); a search's `interval(...)` left out."""
     parser = OverridesParser.create()
     first, sweeps = [], {}
     for arg in overrides:
@@ -51,6 +52,8 @@ def sweep_values(overrides: Sequence[str]) -> tuple[list[str], dict[str, list[An
             first.append(arg)
             continue
         if override.is_sweep_override() and not override.is_hydra_override():
+            if override.value_type == ValueType.INTERVAL_SWEEP:
+                continue  # a search space: the search's own check reads it (ganaug.utils.search_space)
             prefix = arg[: len(arg) - len(arg.lstrip("+~"))]
             first.append(f"{prefix}{override.key_or_group}={next(iter(override.sweep_string_iterator()))}")
             sweeps[override.key_or_group] = list(override.sweep_iterator())
