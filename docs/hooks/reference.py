@@ -2,6 +2,7 @@
 generated from the configs and their schema (`ganaug.schema`), so that neither is copied by hand."""
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import fields, is_dataclass
 from pathlib import Path
@@ -61,7 +62,8 @@ def table(title: str, node: dict, schema: type | None, prefix: str) -> str:
 
 
 def settings() -> str:
-    """Every setting of `train` and `prepare`, by config group and option, with its default and what it allows."""
+    """Every setting of `train` and `prepare`, by config group and option, with its default and what it allows; the
+    options of the commands that take a checkpoint."""
     parts = ["# Settings", "", "Generated from the shipped configs and their schema (`ganaug/schema/`) when the site is "
              "built. Every value is checked before a command starts; a bad one is one line naming it."]
     with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
@@ -86,6 +88,15 @@ def settings() -> str:
         parts += ["", "## `python -m ganaug.prepare`"]
         parts.append(table("The command", {k: v for k, v in prepare.items() if not isinstance(v, dict)}, Prepare, ""))
         parts.append(table("`check`", prepare["check"], get_type_hints(Prepare)["check"], "check."))
+    parts += ["", "## The commands that take a checkpoint", ""]
+    for name in ("predict", "export", "demo", "generate", "evaluate"):
+        command = importlib.import_module(f"ganaug.{name}").COMMAND
+        parts += [f"### `python -m ganaug.{name}`", "", command.summary, "", f"`{command.usage.removeprefix('usage: ')}`", ""]
+        if command.options:
+            parts += ["| option | default | what it does |", "| --- | --- | --- |"]
+            parts += [f"| `{key}=` | {'required' if o.required else shown(o.default)} | {o.help} |"
+                      for key, o in command.options.items()]
+            parts.append("")
     return "\n".join(parts) + "\n"
 
 
