@@ -1,6 +1,7 @@
 """Shared fixtures: Hydra configs composed with tiny training lengths, written under a temporary folder."""
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -52,6 +53,17 @@ def command(monkeypatch, capfd):
         return subprocess.CompletedProcess(list(args), code, out, err)
 
     return _run
+
+
+@pytest.fixture(autouse=True)
+def root_log_handlers_restored():
+    """Each test leaves the root logger's handlers as it found them: a command run in this process lets Hydra add
+    handlers writing to that test's captured streams, which are closed once it ends."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
