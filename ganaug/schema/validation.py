@@ -37,6 +37,17 @@ def schema_fields(schema: type) -> dict[str, tuple[Field, Any]]:
     return {f.name: (f, hints.get(f.name)) for f in fields(schema)}
 
 
+def nested_schema(schema: type, name: str, kind: Any, value: Any) -> tuple[bool, type | None]:
+    """Whether the setting `name` of `schema`, holding `value`, is a group of settings of its own, and that group's
+    schema: the one `schema.schema_of` picks for it (by a `_target_` inside it), or its field's dataclass."""
+    chooser = getattr(schema, "schema_of", {}).get(name)
+    if chooser is not None and isinstance(value, dict):
+        return True, chooser(value)
+    if is_dataclass(kind):
+        return True, kind
+    return False, None
+
+
 def check_node(node: Any, schema: type | None, path: str, raw: Any = None) -> None:
     """Check a dict against `schema`, or, with none given, against the schema of its `_target_` (a class the schema
     does not know, such as a user's own, is not checked)."""
@@ -66,12 +77,9 @@ def check_node(node: Any, schema: type | None, path: str, raw: Any = None) -> No
 def check_value(value: Any, field: Field, kind: Any, schema: type, key: str, raw: Any = None) -> None:
     """Check one setting: a nested group against its schema, a value against its field's check, a `_target_` node
     (or a list or mapping of them) against its target's."""
-    chooser = getattr(schema, "schema_of", {}).get(field.name)
-    if chooser is not None and isinstance(value, dict):
-        check_node(value, chooser(value), f"{key}.", raw)
-        return
-    if is_dataclass(kind):
-        check_node(value, kind, f"{key}.", raw)
+    group, inner = nested_schema(schema, field.name, kind, value)
+    if group:
+        check_node(value, inner, f"{key}.", raw)
         return
     test = field.metadata.get("check")
     if test is not None and not test(value):
@@ -109,13 +117,7 @@ def field_of(cfg: DictConfig | dict, schema: type, key: str) -> Field | None:
             return None
         found, kind = known[part]
         node = node.get(part)
-        chooser = getattr(schema, "schema_of", {}).get(part)
-        if chooser is not None and isinstance(node, dict):
-            schema = chooser(node)
-        elif is_dataclass(kind):
-            schema = kind
-        else:
-            schema = None
+        _, schema = nested_schema(schema, part, kind, node)
     return found
 
 
@@ -140,7 +142,6 @@ def keyed(node: Any, schema: type | None = None, measured: bool = False) -> Any:
         field, kind = known[key]
         if not (field.metadata.get("trains", True) or (measured and field.metadata.get("measures", True))):
             continue
-        chooser = getattr(schema, "schema_of", {}).get(key)
-        inner = chooser(value) if chooser is not None and isinstance(value, dict) else kind if is_dataclass(kind) else None
+        _, inner = nested_schema(schema, key, kind, value)
         kept[key] = keyed(value, inner, measured)
     return kept

@@ -12,6 +12,8 @@ import os
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException
 
+from ganaug.utils.search_space import search_choice
+
 GIB_PER_RUN = 1.5  # a default augmented run peaks at about 1.2 GB
 
 
@@ -54,7 +56,7 @@ def default_launcher(argv: list[str]) -> list[str]:
     cores = os.cpu_count() or 1
     if not multirun or named or cores < 2 or importlib.util.find_spec("hydra_plugins.hydra_joblib_launcher") is None:
         return argv
-    searching = any(arg.lstrip("+").startswith("hparams_search=") and not arg.endswith("=null") for arg in argv)
+    searching = search_choice(argv) is not None
     runs = None if searching else sweep_size([arg for arg in argv if not arg.startswith("-")])
     at_once = runs_at_once(runs, cores, memory_gib())
     if runs == 1 or at_once < 2:
