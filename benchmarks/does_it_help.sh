@@ -5,7 +5,7 @@
 # one trained GAN (outputs/help/gan_cache). Rerunning skips finished runs. The GAN runs use
 # augment.ratio=1 unless they say otherwise (the default was 1 when this ran; it is now 0.5, the best
 # row of the result). Then:
-#   python -m ganaug.report outputs/multirun/help --out docs/results/report
+#   python -m ganaug.report outputs/multirun/help out=docs/results/report
 # Its documented figures used a constant learning rate (the study's, the default before cosine): pinned here.
 set -euo pipefail
 PY=${PY:-.venv/bin/python}

@@ -10,7 +10,7 @@
 #                                            (classifier.module.lr_schedule=cosine) on all three, and at 20 per class
 # One run after the other; runs that share seed, data and GAN share one trained GAN; rerunning skips finished
 # runs. THREADS=1 leaves a core for something else (never time a run beside another). Then, for each folder:
-#   python -m ganaug.report outputs/multirun/teach/<part> --out docs/results/report_teach_<part>
+#   python -m ganaug.report outputs/multirun/teach/<part> out=docs/results/report_teach_<part>
 # Its documented figures used a constant learning rate (the study's, the default before cosine): pinned here.
 set -euo pipefail
 PY=${PY:-.venv/bin/python}

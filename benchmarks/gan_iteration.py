@@ -21,7 +21,7 @@ from timing import config
 
 from ganaug.pipeline.generator_stage import new_gan
 from ganaug.utils.runtime import setup
-from ganaug.utils.trainers import make_trainer
+from ganaug.utils.trainers import Workspace, make_trainer
 
 
 STAGES = {  # the module's stages, labelled for the profiler: attribute path -> label
@@ -52,10 +52,10 @@ def _run(label: str, method, *args, **kwargs):
 def train(cfg, dm, iterations: int, out: Path, callbacks=(), label: bool = False) -> float:
     """Seconds for `iterations` D/G iterations of a fresh generator through the Trainer, as a run trains it."""
     pl.seed_everything(0, verbose=False)
-    gan = new_gan(cfg, dm, None)
+    gan = new_gan(cfg.gan, dm, None)
     if label:
         labelled(gan)
-    trainer = make_trainer(cfg, out, "gan", callbacks=list(callbacks), max_steps=gan.optimizer_steps * iterations)
+    trainer = make_trainer(Workspace(out, cfg.trainer, cfg.get("logger")), "gan", callbacks=list(callbacks), max_steps=gan.optimizer_steps * iterations)
     start = time.perf_counter()
     trainer.fit(gan, train_dataloaders=dm.real_loader(batch_size=cfg.gan.batch_size))
     return time.perf_counter() - start

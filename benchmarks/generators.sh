@@ -8,7 +8,7 @@
 # The pool-trained networks are shipped for the default configs, or trained on first use (python -m ganaug.pretrain
 # gan=diffusion builds the diffusion one ahead). THREADS=1 leaves a core for something else. Rerunning skips
 # finished runs. Then:
-#   python -m ganaug.report outputs/multirun/generators/$FOLDER --out docs/results/report_generators
+#   python -m ganaug.report outputs/multirun/generators/$FOLDER out=docs/results/report_generators
 set -euo pipefail
 PY=${PY:-.venv/bin/python}
 SEEDS=${SEEDS:-0,1,2,3,4}

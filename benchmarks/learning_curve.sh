@@ -7,7 +7,7 @@
 #                                            iterations, its default strength) at 10 and 30 per class
 # One run after the other; runs that share seed, data and GAN share one trained GAN; rerunning skips finished runs.
 # THREADS=1 leaves a core for something else (never time a run beside another). Then:
-#   python -m ganaug.report outputs/multirun/curve/n* --out docs/results/report_curve --curve
+#   python -m ganaug.report outputs/multirun/curve/n* out=docs/results/report_curve curve=true
 set -euo pipefail
 PY=${PY:-.venv/bin/python}
 SEEDS=${SEEDS:-0,1,2,3,4}

@@ -2,7 +2,7 @@
 # Does pretrain=builtin help classes that are no digits? A letters-like folder: held-out built-in digits mirrored
 # left to right and named a to j (60 per class, half held out), classic augmentation from scratch and from the
 # shipped networks (a new head on the pool-trained features), 3 seeds, the cosine schedule.
-#   benchmarks/letters.sh      then: python -m ganaug.report outputs/multirun/letters --out docs/results/report_letters
+#   benchmarks/letters.sh      then: python -m ganaug.report outputs/multirun/letters out=docs/results/report_letters
 set -euo pipefail
 PY=${PY:-.venv/bin/python}
 D=outputs/folders/letters

@@ -35,7 +35,7 @@ from timing import config, ganaug_cnn, ganaug_gan, timed
 from ganaug.models.augmentations import DiffAugment
 from ganaug.models.dagan import other_of_class
 from ganaug.utils.runtime import setup
-from ganaug.utils.trainers import make_trainer
+from ganaug.utils.trainers import Workspace, make_trainer
 
 
 def plain_epochs(opt: torch.optim.Optimizer, loss_of, dm, epochs: int) -> None:
@@ -80,7 +80,7 @@ class OneWeight(pl.LightningModule):
 
 def lightning_loop(cfg, dm, epochs: int, out: Path) -> None:
     """`OneWeight` through the Trainer as the CNN's is made, on the CNN's batches."""
-    trainer = make_trainer(cfg, out, "loop", max_epochs=epochs, limit_val_batches=0)
+    trainer = make_trainer(Workspace(out, cfg.trainer, cfg.get("logger")), "loop", max_epochs=epochs, limit_val_batches=0)
     trainer.fit(OneWeight(), train_dataloaders=dm.train_dataloader())
 
 

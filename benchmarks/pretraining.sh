@@ -5,8 +5,8 @@
 # 80 images per class each, 32 for training (30 used: data.n_per_class=30) and 48 held out (data.test_fraction=0.6),
 # 5 seeds, baseline / classic / augmented_classic with and without pretraining, one run after the other.
 # The pretrained networks are trained once (python -m ganaug.pretrain). Rerunning skips finished runs. Then:
-#   python -m ganaug.report outputs/multirun/pretraining/photos --out docs/results/report_pretraining_photos
-#   python -m ganaug.report outputs/multirun/pretraining/strokes --out docs/results/report_pretraining_strokes
+#   python -m ganaug.report outputs/multirun/pretraining/photos out=docs/results/report_pretraining_photos
+#   python -m ganaug.report outputs/multirun/pretraining/strokes out=docs/results/report_pretraining_strokes
 # Its documented figures used a constant learning rate (the study's, the default before cosine): pinned here.
 set -euo pipefail
 PY=${PY:-.venv/bin/python}

@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the
 from rendering import stroke_folder
 from rendering import photo_folder
 from ganaug.pipeline.label_check import label_issues, out_of_fold_probabilities
+from ganaug.prepare import label_check_settings
 from ganaug.pipeline.overview import export
 from ganaug.utils.config import CONFIG_DIR
 
@@ -86,7 +87,8 @@ def flagged_files(mode: str, folder: FolderDigits, tmp: Path, args: argparse.Nam
         cfg = compose("prepare", overrides=[f"paths.root={tmp / 'outputs'}", f"check.epochs={args.epochs}",
                                             f"seed={args.seed}"])
     x, y, files = all_images(folder)
-    return [files[i] for i in label_issues(out_of_fold_probabilities(cfg, x, y, folder.class_names, tmp / "check"), y)]
+    checking, work = label_check_settings(cfg, tmp / "check")
+    return [files[i] for i in label_issues(out_of_fold_probabilities(checking, work, x, y, folder.class_names), y)]
 
 
 if __name__ == "__main__":

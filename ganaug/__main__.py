@@ -6,7 +6,7 @@ import difflib
 import runpy
 import sys
 
-from ganaug.utils.command_line import HELP_FLAGS
+from ganaug.utils.commands import HELP_FLAGS
 
 COMMANDS = {
     "train": "train a generator and a classifier (Hydra: experiment=NAME KEY=VALUE ..., -m for a sweep)",

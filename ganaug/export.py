@@ -1,37 +1,33 @@
 """`python -m ganaug.export CHECKPOINT out=FILE.onnx`: a run's classifier as an ONNX model that runs without ganaug
-or torch (`ganaug.inference.onnx_export` says what goes in and comes out). Needs `pip install 'ganaug[export]'`."""
+or torch (`ganaug.inference.onnx_export` says what goes in and comes out; settings: `ganaug/conf/export.yaml`).
+Needs `pip install 'ganaug[export]'`."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
+
+import hydra
+from omegaconf import DictConfig
 
 from ganaug.inference.onnx_export import export_onnx
 from ganaug.inference.predictor import Predictor
-from ganaug.utils import runtime
-from ganaug.utils.command_line import Command, Option
-from ganaug.utils.errors import UserError, exit_on_user_error
-
-COMMAND = Command("export", "Write a run's classifier as an ONNX model that runs without ganaug or torch.",
-                  {"out": Option("the ONNX file to write, FILE.onnx", required=True, value="FILE.onnx")})
+from ganaug.utils.commands import run_command
+from ganaug.utils.config import CONFIG_PATH, validate
+from ganaug.utils.errors import exit_on_user_error
 
 
-def parse(argv: list[str]) -> tuple[Path, Path]:
-    checkpoint, _, options = COMMAND.parse(argv)
-    out = Path(options["out"])
-    if out.suffix != ".onnx":
-        raise UserError(f"out={out}: name the file FILE.onnx")
-    return checkpoint, out
-
-
-def main(argv: list[str] | None = None) -> None:
-    runtime.setup()
+@hydra.main(version_base="1.3", config_path=CONFIG_PATH, config_name="export")
+def main(cfg: DictConfig) -> None:
     with exit_on_user_error("ganaug.export"):
-        checkpoint, out = parse(sys.argv[1:] if argv is None else argv)
-        predictor = Predictor.load(checkpoint)
-        export_onnx(predictor.classifier, out)
-    print(f"wrote {out}: input 'image' N x 1 x 28 x 28 float32 in [0, 1], output 'probabilities' N x "
+        validate(cfg, "export")
+        predictor = Predictor.load(Path(cfg.checkpoint))
+        export_onnx(predictor.classifier, Path(cfg.out))
+    print(f"wrote {cfg.out}: input 'image' N x 1 x 28 x 28 float32 in [0, 1], output 'probabilities' N x "
           f"{len(predictor.class_names)}, classes {predictor.class_names}")
 
 
+def cli(argv: list[str] | None = None) -> None:
+    run_command("export", main, argv)
+
+
 if __name__ == "__main__":
-    main()
+    cli()

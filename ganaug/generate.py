@@ -1,19 +1,21 @@
 """`python -m ganaug.generate CHECKPOINT n_per_class=K out=DIR [seed=S]`: sample a trained GAN into PNGs.
 
 CHECKPOINT is a GAN checkpoint (a run's `checkpoints/gan.ckpt`, copied anywhere: it holds the networks' configs
-and class names). Writes `DIR/<class>/<index>.png` for every class and `DIR/grid.png` with up to 10 per class.
+and class names). Writes `DIR/<class>/<index>.png` for every class and `DIR/grid.png` with up to 10 per class
+(settings: `ganaug/conf/generate.yaml`).
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
+import hydra
 import torch
+from omegaconf import DictConfig
 from torchvision.utils import save_image
 
 from ganaug.models.checkpoints import load_gan
-from ganaug.utils import runtime
-from ganaug.utils.command_line import Command, Option
+from ganaug.utils.commands import run_command
+from ganaug.utils.config import CONFIG_PATH, validate
 from ganaug.utils.errors import exit_on_user_error
 from ganaug.utils.grids import save_grid
 
@@ -31,25 +33,17 @@ def generate(checkpoint: Path, n_per_class: int, out: Path, seed: int = 0) -> to
     return fakes
 
 
-COMMAND = Command("generate", "Sample a trained generator into PNGs: DIR/<class>/<index>.png and DIR/grid.png.", {
-    "n_per_class": Option("fakes per class", "10", minimum=1, value="K"),
-    "out": Option("the folder to write them to", required=True, value="DIR"),
-    "seed": Option("the sampling seed (the same seed, the same fakes)", "0", minimum=0, value="S"),
-})
-
-
-def parse(argv: list[str]) -> tuple[Path, int, Path, int]:
-    checkpoint, _, options = COMMAND.parse(argv)
-    return checkpoint, options["n_per_class"], Path(options["out"]), options["seed"]
-
-
-def main(argv: list[str] | None = None) -> None:
-    runtime.setup()
+@hydra.main(version_base="1.3", config_path=CONFIG_PATH, config_name="generate")
+def main(cfg: DictConfig) -> None:
     with exit_on_user_error("ganaug.generate"):
-        checkpoint, n, out, seed = parse(sys.argv[1:] if argv is None else argv)
-        generate(checkpoint, n, out, seed)
-    print(f"wrote {n} fakes per class and grid.png to {out}")
+        validate(cfg, "generate")
+        generate(Path(cfg.checkpoint), cfg.n_per_class, Path(cfg.out), cfg.seed)
+    print(f"wrote {cfg.n_per_class} fakes per class and grid.png to {cfg.out}")
+
+
+def cli(argv: list[str] | None = None) -> None:
+    run_command("generate", main, argv)
 
 
 if __name__ == "__main__":
-    main()
+    cli()

@@ -1,21 +1,19 @@
 """`python -m ganaug.predict CHECKPOINT INPUT... [sheet=PHOTO rows=R cols=C] [out=DIR]`: read new images with a
-trained classifier.
+trained classifier (its settings: `ganaug/conf/predict.yaml`, `--help`).
 
 CHECKPOINT is a run's `checkpoints/classifier.ckpt` (copied anywhere: it holds how its training images were
 prepared). INPUT: image files and folders (searched recursively); a class-folder tree (`DIR/<class>/*` or
 `DIR/test/<class>/*`) also gives accuracy, per-class accuracy, `confusion.png` and `misread.png`. `sheet=PHOTO`
-reads the cells of a sheet of digits (rows and cols on the command line or in PHOTO.yaml). Prints one line per
-image and writes `predictions.csv` and `inputs.png` (the images as the model saw them) into DIR (default
-outputs/predict/<time>/).
+reads the cells of a sheet of digits (rows and cols on the command line or in PHOTO.yaml).
 """
 from __future__ import annotations
 
 import os
-import sys
-import time
 from pathlib import Path
 
+import hydra
 import torch
+from omegaconf import DictConfig
 from torch.utils.data import DataLoader, Dataset
 
 from ganaug.data.folder import shown
@@ -24,29 +22,12 @@ from ganaug.data.sheets import preview, sheet_settings
 from ganaug.inference import outputs
 from ganaug.inference.inputs import Item, folder_items, sheet_items
 from ganaug.inference.predictor import Predictor
-from ganaug.utils import runtime
-from ganaug.utils.command_line import Command, Option
+from ganaug.utils.commands import run_command
+from ganaug.utils.config import CONFIG_PATH, validate
 from ganaug.utils.errors import UserError, exit_on_user_error
 
 PARALLEL_FROM = 64  # images from which they are prepared in worker processes, one per core
-COMMAND = Command("predict", "Read image files, folders of them and sheets of digits with a trained classifier.", {
-    "out": Option("the folder for predictions.csv and the pictures", "outputs/predict/<time>", value="DIR"),
-    "sheet": Option("a photographed or scanned sheet of digits, read digit by digit and row by row", value="PHOTO"),
-    "rows": Option("the sheet's rows (or in PHOTO.yaml; a ruled grid needs them, a freehand sheet is read as found)",
-                   minimum=1, value="N"),
-    "cols": Option("the sheet's columns (or in PHOTO.yaml)", minimum=1, value="N"),
-}, inputs="INPUT...")
-
-
-def parse(argv: list[str]) -> tuple[Path, list[Path], dict]:
-    """The checkpoint, the input paths and the options (`key=value`) of the command line."""
-    checkpoint, paths, options = COMMAND.parse(argv)
-    if not paths and options["sheet"] is None:
-        raise UserError(f"no images given; {COMMAND.usage}")
-    return checkpoint, paths, options
-
-
-def collect(predictor: Predictor, paths: list[Path], options: dict) -> tuple[list[Item], list[str], tuple | None]:
+def collect(predictor: Predictor, paths: list[Path], options: DictConfig) -> tuple[list[Item], list[str], tuple | None]:
     """Every image to read, the cells of a sheet that could not be prepared (with why), and the sheet with its cells
     (None without one)."""
     items, skipped, page = [], [], None
@@ -104,10 +85,11 @@ def sheet_rows(items: list[Item], table: list[dict]) -> list[tuple[str, list[int
     return [rows[r] for r in sorted(rows)]
 
 
-def predict(checkpoint: Path, paths: list[Path], options: dict) -> dict:
-    """Read every input with the classifier in `checkpoint`, print and write the results; returns a summary."""
+def predict(checkpoint: Path, paths: list[Path], options: DictConfig) -> dict:
+    """Read every input with the classifier in `checkpoint`, print and write the results into `options.out`;
+    returns a summary."""
     predictor = Predictor.load(checkpoint)
-    out = Path(options["out"].replace("<time>", time.strftime("%Y-%m-%d_%H-%M-%S")))
+    out = Path(options["out"])
     items, skipped, page = collect(predictor, paths, options)
     kept, digits, unreadable = prepared(predictor, items)
     skipped += unreadable
@@ -148,12 +130,16 @@ def predict(checkpoint: Path, paths: list[Path], options: dict) -> dict:
     return summary
 
 
-def main(argv: list[str] | None = None) -> None:
-    runtime.setup()
+@hydra.main(version_base="1.3", config_path=CONFIG_PATH, config_name="predict")
+def main(cfg: DictConfig) -> None:
     with exit_on_user_error("ganaug.predict"):
-        checkpoint, paths, options = parse(sys.argv[1:] if argv is None else argv)
-        predict(checkpoint, paths, options)
+        validate(cfg, "predict")
+        predict(Path(cfg.checkpoint), [Path(p) for p in cfg.inputs], cfg)
+
+
+def cli(argv: list[str] | None = None) -> None:
+    run_command("predict", main, argv)
 
 
 if __name__ == "__main__":
-    main()
+    cli()

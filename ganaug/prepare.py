@@ -14,19 +14,30 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from ganaug.pipeline.overview import look_at_data
 from ganaug.data.sheets import cut
+from ganaug.pipeline.overview import look_at_data
+from ganaug.pipeline.settings import LabelCheck, Pretraining
 from ganaug.utils import runtime
-from ganaug.utils.config import CONFIG_PATH, check_overrides
+from ganaug.utils.config import CONFIG_PATH, check_overrides, detached, validate
 from ganaug.utils.errors import exit_on_user_error
+from ganaug.utils.trainers import Workspace
+
+
+def label_check_settings(cfg: DictConfig, output_dir: Path) -> tuple[LabelCheck, Workspace]:
+    """The label check's own settings, cut out of `prepare`'s config, and the workspace its folds train in."""
+    checking = LabelCheck(detached(cfg.check), cfg.seed, Pretraining(detached(cfg.pretrain), detached(cfg.classifier)))
+    return checking, Workspace(output_dir, detached(cfg.trainer), detached(cfg.get("logger")))
 
 
 @hydra.main(version_base="1.3", config_path=CONFIG_PATH, config_name="prepare")
 def main(cfg: DictConfig) -> None:
     if cfg.sheet:
         cut(cfg)
-    else:
-        look_at_data(cfg, Path(HydraConfig.get().runtime.output_dir))
+        return
+    with exit_on_user_error("ganaug.prepare"):
+        validate(cfg, "prepare")
+    checking, work = label_check_settings(cfg, Path(HydraConfig.get().runtime.output_dir))
+    look_at_data(detached(cfg.data), checking, work, cfg.export)
 
 
 def cli(argv: list[str]) -> None:

@@ -9,6 +9,7 @@ that rebuilds the shipped files.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import hydra
 import torch
@@ -19,12 +20,13 @@ from ganaug.evaluation.quality import gan_quality
 from ganaug.models.checkpoints import load_gan
 from ganaug.models.digit_features import DigitFeatures
 from ganaug.pipeline import starting_points
+from ganaug.pipeline.settings import Pretraining
 from ganaug.pipeline.starting_points import CLASSIFIER_KEYS, GAN_KEYS, SOURCES
 from ganaug.utils import runtime
-from ganaug.utils.config import CONFIG_PATH, check_overrides, validate
+from ganaug.utils.config import CONFIG_PATH, check_overrides, detached, validate
 from ganaug.utils.errors import exit_on_user_error
 from ganaug.utils.files import atomic_write
-from ganaug.utils.trainers import thread_count
+from ganaug.utils.trainers import Workspace, thread_count
 
 SHIP = "--ship"
 
@@ -40,9 +42,9 @@ def gan_measures(checkpoint) -> dict:
     return {k: quality[k] for k in ("fid", "kid", "label_fidelity", "diversity_min")}
 
 
-def ship(cfg: DictConfig, what: str, state: dict, measures: dict, command: str) -> None:
+def ship(settings: Pretraining, what: str, state: dict, measures: dict, command: str) -> None:
     """Write a pool-trained network into the package's assets, in float16, with what it was trained on."""
-    path = starting_points.shipped(cfg, what, *(CLASSIFIER_KEYS if what == "classifier" else GAN_KEYS))
+    path = starting_points.shipped(settings, what, *(CLASSIFIER_KEYS if what == "classifier" else GAN_KEYS))
     kept = {k: v.half() if v.is_floating_point() else v for k, v in state.items() if k not in SOURCES}
     saved = {"state_dict": kept, "pool": starting_points.pool_fingerprint(), "measures": measures, "command": command}
     atomic_write(path, lambda tmp: torch.save(saved, tmp))
@@ -57,24 +59,26 @@ def main(cfg: DictConfig) -> None:
     shipping = cfg.get("ship_to_package", False)
     given = [o for o in HydraConfig.get().overrides.task if not o.startswith(("pretrain=", "+ship_to_package"))]
     command = " ".join(["python -m ganaug.pretrain", *given, SHIP])
-    classifier_shipped = starting_points.shipped(cfg, "classifier", *CLASSIFIER_KEYS)
+    settings = Pretraining(detached(cfg.pretrain), detached(cfg.classifier), detached(cfg.gan))
+    work = Workspace(Path(HydraConfig.get().runtime.output_dir), detached(cfg.trainer), detached(cfg.get("logger")))
+    classifier_shipped = starting_points.shipped(settings, "classifier", *CLASSIFIER_KEYS)
     if classifier_shipped.is_file() and not shipping:
         print(f"classifier: shipped with the package, {classifier_shipped}")
     else:
-        trained = starting_points.trained_classifier(cfg)
-        print(f"classifier: {starting_points.entry(cfg, 'classifier', *CLASSIFIER_KEYS)} "
+        trained = starting_points.trained_classifier(settings, work)
+        print(f"classifier: {starting_points.entry(settings, 'classifier', *CLASSIFIER_KEYS)} "
               f"(held-out accuracy on the built-in test half {trained['held_out_acc']:.4f})")
         if shipping:
-            ship(cfg, "classifier", trained["state_dict"], {"held_out_acc": trained["held_out_acc"]}, command)
-    gan_shipped = starting_points.shipped(cfg, "gan", *GAN_KEYS)
+            ship(settings, "classifier", trained["state_dict"], {"held_out_acc": trained["held_out_acc"]}, command)
+    gan_shipped = starting_points.shipped(settings, "gan", *GAN_KEYS)
     if gan_shipped.is_file() and not shipping:
         print(f"GAN: shipped with the package, {gan_shipped}")
     else:
-        checkpoint = starting_points.trained_gan(cfg)
+        checkpoint = starting_points.trained_gan(settings, work)
         measures = gan_measures(checkpoint)
         print(f"GAN: {checkpoint} (FID {measures['fid']:.2f} against the built-in test half)")
         if shipping:
-            ship(cfg, "gan", torch.load(checkpoint, map_location="cpu", weights_only=True)["state_dict"], measures, command)
+            ship(settings, "gan", torch.load(checkpoint, map_location="cpu", weights_only=True)["state_dict"], measures, command)
 
 
 if __name__ == "__main__":

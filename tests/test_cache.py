@@ -10,11 +10,11 @@ from conftest import FAST
 
 from ganaug.pipeline import cache
 from ganaug.pipeline.generator_stage import gan_cache_entry
-from ganaug.pipeline.runner import run
+from ganaug.pipeline.runner import run, stage_settings
 
 
 def entry(cfg, images=torch.zeros(3, 1, 28, 28), labels=torch.tensor([0, 1, 2]), classes=("0", "1", "2")):
-    return gan_cache_entry(cfg, images, labels, list(classes))
+    return gan_cache_entry(stage_settings(cfg, Path("run")).generation, images, labels, list(classes))
 
 
 def test_key_depends_on_what_changes_the_gan_only(make_cfg):

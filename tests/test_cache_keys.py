@@ -1,6 +1,7 @@
 """The caches' keys come from the schema: changing any setting that trains a cached network (every one, enumerated
 from the shipped configs) names a new cache entry, and changing one the schema marks as not training it does not."""
 import copy
+from pathlib import Path
 
 import pytest
 import torch
@@ -9,6 +10,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from ganaug.pipeline.control_stage import _AUGMENT_KEYS, control_cache_entry
 from ganaug.pipeline.generator_stage import gan_cache_entry
+from ganaug.pipeline.runner import stage_settings
 from ganaug.schema.groups import Train
 from ganaug.schema.validation import field_of
 from ganaug.utils.config import CONFIG_DIR
@@ -37,6 +39,23 @@ def leaves(node: DictConfig, prefix: str = "") -> list[tuple[str, object]]:
     return found
 
 
+def stages_with_fakes(cfg: DictConfig):
+    """The stages' settings of `cfg` as a run with fakes and its control has them."""
+    cfg = copy.deepcopy(cfg)
+    OmegaConf.update(cfg, "augment.gan", True)
+    OmegaConf.update(cfg, "control", True)
+    return stage_settings(cfg, Path("run"))
+
+
+def gan_key(cfg: DictConfig) -> Path:
+    return gan_cache_entry(stages_with_fakes(cfg).generation, IMAGES, LABELS, CLASSES)
+
+
+def control_key(cfg: DictConfig) -> Path:
+    stages = stages_with_fakes(cfg)
+    return control_cache_entry(stages.control, stages.work.trainer, IMAGES)
+
+
 def other(value: object) -> object:
     return (not value) if isinstance(value, bool) else value + 1 if isinstance(value, int) else value * 1.5 + 0.01
 
@@ -56,9 +75,9 @@ def test_a_cache_key_changes_with_what_trains_or_is_measured_and_only_with_it(ov
     # the data settings reach the GAN through its training images, which stay the same here
     pretrained = cfg.pretrain.source is not None
     gan_part = group in ("seed", "gan", *(("pretrain",) if pretrained else ())) and (pretrained or key not in ADAPTING)
-    gan_moved = gan_cache_entry(cfg, IMAGES, LABELS, CLASSES) != gan_cache_entry(changed, IMAGES, LABELS, CLASSES)
+    gan_moved = gan_key(cfg) != gan_key(changed)
     assert gan_moved == (gan_part and meta["trains"]), f"the GAN's cache key and {key}"
     control_part = group in ("seed", "data", "classifier", "trainer") or (
         group == "augment" and key.split(".")[1] in _AUGMENT_KEYS) or (group == "pretrain" and cfg.pretrain.source)
-    control_moved = control_cache_entry(cfg, IMAGES) != control_cache_entry(changed, IMAGES)
+    control_moved = control_key(cfg) != control_key(changed)
     assert control_moved == bool(control_part and (meta["trains"] or meta["measures"])), f"the control's key and {key}"

@@ -9,6 +9,7 @@ from ganaug.data.checks import all_images, skipped_grid, suspects
 from ganaug.data.folder import FolderDigits
 from ganaug.data.mnist import BuiltinDigits
 from ganaug.pipeline.label_check import label_issues, out_of_fold_probabilities
+from ganaug.prepare import label_check_settings
 from ganaug.pipeline.overview import export
 from ganaug.utils.config import CONFIG_DIR
 
@@ -71,7 +72,8 @@ def learned_check(tmp_path, root, *overrides):
     dm = FolderDigits(str(root), n_per_class=None)
     dm.setup()
     x, y, files = all_images(dm)
-    return files, label_issues(out_of_fold_probabilities(cfg, x, y, dm.class_names, tmp_path / "check"), y)
+    checking, work = label_check_settings(cfg, tmp_path / "check")
+    return files, label_issues(out_of_fold_probabilities(checking, work, x, y, dm.class_names), y)
 
 
 def test_the_learned_check_finds_planted_mislabels_and_few_clean_images(tmp_path):

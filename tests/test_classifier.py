@@ -112,6 +112,7 @@ def test_an_unlabelled_image_below_the_confidence_threshold_adds_no_loss():
 
 def test_soft_labels_are_the_teachers_probabilities(make_cfg, tmp_path, monkeypatch):
     from ganaug.pipeline import generator_stage
+    from ganaug.pipeline.runner import stage_settings
 
     class Teacher(torch.nn.Module):
         def forward(self, x):
@@ -119,16 +120,20 @@ def test_soft_labels_are_the_teachers_probabilities(make_cfg, tmp_path, monkeypa
 
     calls = []
     monkeypatch.setattr(generator_stage, "side_classifier", lambda *args, **kwargs: (calls.append(args[6]), (Teacher(), 0.5))[1])
-    cfg = make_cfg("experiment=augmented", "augment.fake_labels=soft")
     dm = BuiltinDigits(n_per_class=2)
     dm.setup()
     fakes, labels = torch.rand(6, 1, 28, 28), torch.arange(6)
-    probs, measures = generator_stage.training_targets(cfg, fakes, labels, dm, tmp_path, None)
+
+    def targets(*overrides):
+        stages = stage_settings(make_cfg("experiment=augmented", *overrides), tmp_path)
+        return generator_stage.training_targets(stages.generation, stages.work, fakes, labels, dm, None)
+
+    probs, measures = targets("augment.fake_labels=soft")
     assert calls == ["teacher"]
     assert torch.allclose(probs.sum(1), torch.ones(6)) and torch.allclose(probs, Teacher()(fakes).softmax(1))
     assert measures["teacher_val_acc"] == 0.5 and 0 <= measures["teacher_agreement"] <= 1
-    hard, _ = generator_stage.training_targets(make_cfg("augment.fake_labels=hard"), fakes, labels, dm, tmp_path, None)
-    none, _ = generator_stage.training_targets(make_cfg("augment.fake_labels=none"), fakes, labels, dm, tmp_path, None)
+    hard, _ = targets("augment.fake_labels=hard")
+    none, _ = targets("augment.fake_labels=none")
     assert torch.equal(hard, labels) and none is None
 
 

@@ -6,49 +6,60 @@ import re
 import sys
 import warnings
 
+from pathlib import Path
+
 import pytest
 from conftest import FAST
+from omegaconf import OmegaConf
 
 from ganaug.__main__ import main as ganaug_main
 from ganaug.prepare import cli as prepare_cli
 from ganaug.train import cli as train_cli
+from ganaug.utils.config import CONFIG_DIR
 
-CHECKPOINT_COMMANDS = ["predict", "export", "demo", "generate", "evaluate"]
+READING_COMMANDS = ["predict", "export", "demo", "generate", "evaluate", "report"]
 
 
-@pytest.mark.parametrize("name", CHECKPOINT_COMMANDS)
-def test_help_lists_every_key_with_its_default(name, capsys):
+@pytest.mark.parametrize("name", READING_COMMANDS)
+def test_help_is_hydras_and_names_every_setting(name, capsys):
+    """Hydra's `--help` (the command's usage, then each setting and the defaults) and `--cfg job`, as for train."""
     command = importlib.import_module(f"ganaug.{name}")
     with pytest.raises(SystemExit) as stopped:
-        command.main(["--help"])
+        command.cli(["--help"])
     out = capsys.readouterr().out
-    assert stopped.value.code == 0 and out.startswith(f"usage: python -m ganaug.{name} CHECKPOINT")
-    for key, option in command.COMMAND.options.items():
-        line = next(line for line in out.splitlines() if line.strip().startswith(f"{key}="))
-        assert ("(required)" if option.required else f"(default: {option.default or 'none'})") in line
+    assert stopped.value.code == 0 and out.startswith(f"usage: python -m ganaug.{name}") and "--hydra-help" in out
+    settings = OmegaConf.load(Path(CONFIG_DIR) / f"{name}.yaml")
+    for key in (k for k in settings if k not in ("defaults", "hydra")):
+        assert re.search(rf"^  {key}=", out, re.M), f"{name} --help does not describe {key}"
+    command.cli(["--cfg", "job"])
+    assert OmegaConf.create(capsys.readouterr().out).keys() == settings.keys() - {"defaults", "hydra"}
 
 
 @pytest.mark.parametrize("name, typo, error", [
-    ("predict", "row=2", "row= is not an option of ganaug.predict; did you mean rows=?"),
-    ("export", "output=m.onnx", "output= is not an option of ganaug.export; did you mean out=?"),
-    ("demo", "prot=8000", "prot= is not an option of ganaug.demo; did you mean port=?"),
-    ("generate", "n_per_clas=3", "n_per_clas= is not an option of ganaug.generate; did you mean n_per_class=?"),
-    ("evaluate", "seed=1", "seed= is not an option of ganaug.evaluate; it takes none; usage: python -m ganaug.evaluate"),
+    ("predict", "row=2", "row is not a setting; did you mean rows?"),
+    ("export", "output=m.onnx", "output is not a setting; did you mean out?"),
+    ("demo", "prot=8000", "prot is not a setting; did you mean port?"),
+    ("demo", "port=70000", "port=70000 is not allowed: use a port number between 1 and 65535"),
+    ("generate", "n_per_clas=3", "n_per_clas is not a setting; did you mean n_per_class?"),
+    ("evaluate", "seed=1", "seed is not a setting; the settings are checkpoint"),
+    ("report", "curve=maybe", "curve='maybe' is not allowed: use true or false"),
 ])
-def test_an_unknown_option_is_one_line_naming_the_closest(name, typo, error, capsys):
-    with pytest.raises(SystemExit) as stopped:
-        importlib.import_module(f"ganaug.{name}").main(["some.ckpt", "in.png", typo] if name == "predict" else ["some.ckpt", typo])
-    err = capsys.readouterr().err
-    assert stopped.value.code == 2 and err.count("\n") == 1 and err.startswith(f"ganaug.{name}: error: {error}")
+def test_an_unknown_or_bad_setting_is_one_line_naming_it(name, typo, error, tmp_path, command):
+    args = ["some.ckpt", "in.png", typo] if name == "predict" else ["sweep", typo] if name == "report" else ["some.ckpt", typo]
+    result = command(importlib.import_module(f"ganaug.{name}").cli, *args, cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(f"ganaug.{name}: error: {error}")
 
 
-def test_report_gives_an_unknown_option_one_line(capsys):
-    from ganaug.report import main as report_main
-
-    with pytest.raises(SystemExit) as stopped:
-        report_main(["sweep", "--plot"])
-    err = capsys.readouterr().err
-    assert stopped.value.code == 2 and err == "ganaug.report: error: unrecognized arguments: --plot; see python -m ganaug.report --help\n"
+@pytest.mark.parametrize("name", READING_COMMANDS)
+def test_a_command_that_reads_leaves_no_folder_behind(name, tmp_path, command):
+    """A missing checkpoint (or sweep) is one line, and neither Hydra nor the command writes anything in the
+    working folder."""
+    args = ["missing.ckpt", "in.png"] if name == "predict" else ["missing.ckpt", "out=m.onnx"] if name == "export" \
+        else ["missing.ckpt", "out=fakes"] if name == "generate" else ["missing"] if name == "report" else ["missing.ckpt"]
+    result = command(importlib.import_module(f"ganaug.{name}").cli, *args, cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "missing" in result.stderr, result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_console_script_runs_the_commands_and_names_a_mistyped_one(monkeypatch, capsys):

@@ -145,7 +145,7 @@ def test_known_keys_pass(overrides):
 def test_the_classic_recipe_is_elastic_distortion_alone_unless_told(make_cfg):
     from ganaug.pipeline.fitting import augmentation
 
-    targets = lambda cfg: [t._target_.rsplit(".", 1)[-1] for t in augmentation(cfg)]  # noqa: E731
+    targets = lambda cfg: [t._target_.rsplit(".", 1)[-1] for t in augmentation(cfg.augment)]  # noqa: E731
     assert targets(make_cfg("experiment=classic")) == ["ElasticDistortion"]
     assert targets(make_cfg("experiment=classic", "augment.random_affine=true")) == ["RandomAffine", "ElasticDistortion"]
     assert targets(make_cfg("experiment=classic", "augment.random_affine=true", "augment.elastic=false")) == ["RandomAffine"]

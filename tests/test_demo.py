@@ -20,7 +20,7 @@ from ganaug.pipeline import starting_points
 gr = pytest.importorskip("gradio", reason="the demo extra (pip install 'ganaug[demo]')")
 from gradio_client import Client, handle_file  # noqa: E402
 
-from ganaug.demo import main  # noqa: E402
+from ganaug.demo import cli  # noqa: E402
 from ganaug.inference.demo_app import Demo, build, launch_options  # noqa: E402
 from ganaug.inference.predictor import Predictor  # noqa: E402
 
@@ -128,12 +128,12 @@ def test_an_empty_drawing_gets_a_message_not_an_exception(checkpoint):
 
 @pytest.mark.parametrize("args, message", [
     (["missing.ckpt"], "no checkpoint at missing.ckpt"),
-    (["CKPT", "port=99999"], "port=99999: use a number between 1 and 65535"),
-    (["CKPT", "colour=red"], "colour= is not an option of ganaug.demo; the options are port=, host=, collect="),
+    (["CKPT", "port=99999"], "port=99999 is not allowed: use a port number between 1 and 65535"),
+    (["CKPT", "colour=red"], "colour is not a setting; the settings are checkpoint, port, host, collect"),
 ])
 def test_bad_arguments_end_with_one_line(checkpoint, capsys, args, message):
     with pytest.raises(SystemExit) as stopped:
-        main([str(checkpoint) if a == "CKPT" else a for a in args])
+        cli([str(checkpoint) if a == "CKPT" else a for a in args])
     error = capsys.readouterr().err
     assert stopped.value.code == 2 and error.count("\n") == 1 and message in error
 
@@ -143,7 +143,7 @@ def test_a_port_in_use_is_one_line(checkpoint, capsys):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         with pytest.raises(SystemExit):
-            main([str(checkpoint), f"port={taken.getsockname()[1]}"])
+            cli([str(checkpoint), f"port={taken.getsockname()[1]}"])
     assert "is in use; pick another with port=N" in capsys.readouterr().err
 
 

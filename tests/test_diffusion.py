@@ -13,7 +13,7 @@ from ganaug.models.class_transfer import transfer
 from ganaug.models.diffusion import Diffusion
 from ganaug.models.digit_features import DigitFeatures
 from ganaug.pipeline.generator_stage import gan_cache_entry
-from ganaug.pipeline.runner import run
+from ganaug.pipeline.runner import run, stage_settings
 from ganaug.utils.errors import UserError
 
 TINY_UNET = dict(_target_="diffusers.UNet2DModel", sample_size=28, in_channels=1, out_channels=1,
@@ -129,8 +129,8 @@ def test_a_run_trains_it_once_and_a_new_strength_reuses_it(make_cfg, tmp_path):
     other = run(make_cfg(*QUICK, "gan.module.strength=null", "gan.module.guidance=3"), tmp_path / "b")
     assert other["gan_cached"] is True and "source_distance" not in other  # sampling settings: the same model
     images, labels = torch.zeros(3, 1, 28, 28), torch.tensor([0, 1, 2])
-    assert gan_cache_entry(make_cfg(*QUICK, "gan.module.label_dropout=0.2"), images, labels, ["0", "1", "2"]) != \
-        gan_cache_entry(make_cfg(*QUICK), images, labels, ["0", "1", "2"])
+    entry = lambda cfg: gan_cache_entry(stage_settings(cfg, tmp_path).generation, images, labels, ["0", "1", "2"])  # noqa: E731
+    assert entry(make_cfg(*QUICK, "gan.module.label_dropout=0.2")) != entry(make_cfg(*QUICK))
 
 
 def test_without_diffusers_it_is_one_line_naming_the_extra(monkeypatch):

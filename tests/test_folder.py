@@ -13,6 +13,7 @@ from ganaug.data.folder import FolderDigits
 from ganaug.prepare import cli as prepare_cli
 from ganaug.data.mnist import BuiltinDigits, MNISTDigits, load_builtin
 from ganaug.pipeline.overview import export, look_at_data
+from ganaug.prepare import label_check_settings
 from rendering import photo_folder
 from ganaug.pipeline.runner import run
 from ganaug.utils.config import CONFIG_DIR, check_overrides
@@ -206,7 +207,7 @@ def test_prepare_on_a_missing_folder_or_without_data_folder_is_one_line(tmp_path
     with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
         cfg = compose("prepare", overrides=["data=folder", f"data.root={tmp_path / 'nope'}", f"paths.root={tmp_path}"])
     with pytest.raises(SystemExit) as stopped:
-        look_at_data(cfg, tmp_path)
+        look_at_data(cfg.data, *label_check_settings(cfg, tmp_path), export_to=None)
     error = capsys.readouterr().err
     assert stopped.value.code == 2 and error.count("\n") == 1 and "does not exist" in error
     with pytest.raises(UserError, match="add data=folder"):

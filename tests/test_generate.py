@@ -6,8 +6,8 @@ import pytest
 import torch
 from torchvision.io import read_image
 
-from ganaug.evaluate import main as evaluate_main
-from ganaug.generate import main
+from ganaug.evaluate import cli as evaluate_cli
+from ganaug.generate import cli
 from ganaug.models.checkpoints import load_gan
 from ganaug.models.classifier import Classifier
 from ganaug.pipeline.runner import run
@@ -48,22 +48,22 @@ def test_generate_writes_pngs_per_class_that_match_the_gan(make_cfg, tmp_path, c
     metrics = run(make_cfg("experiment=augmented"), out)
     checkpoint = tmp_path / "gan.ckpt"
     shutil.copy(out / "checkpoints" / "gan.ckpt", checkpoint)
-    main([str(checkpoint), "n_per_class=3", f"out={tmp_path / 'fakes'}", "seed=4"])
+    cli([str(checkpoint), "n_per_class=3", f"out={tmp_path / 'fakes'}", "seed=4"])
     files = sorted((tmp_path / "fakes").glob("*/*.png"))
     assert len(files) == 30 and {f.parent.name for f in files} == {str(c) for c in range(10)}
     assert (tmp_path / "fakes" / "grid.png").exists()
     again = tmp_path / "again"
-    main([str(checkpoint), "n_per_class=3", f"out={again}", "seed=4"])
+    cli([str(checkpoint), "n_per_class=3", f"out={again}", "seed=4"])
     assert torch.equal(read_image(str(files[0])), read_image(str(again / "0" / "00000.png")))
     assert metrics["gan_cached"] is False
 
 
 def test_generate_bad_arguments_are_one_line(tmp_path, capsys):
     (tmp_path / "x.ckpt").write_text("not a checkpoint")
-    assert exit_code(main, [str(tmp_path / "missing.ckpt"), f"out={tmp_path}"]) == 2
-    assert exit_code(main, ["n_per_class=3"]) == 2
-    assert exit_code(main, [str(tmp_path / "x.ckpt"), "n_per_class=0", f"out={tmp_path}"]) == 2
-    assert exit_code(main, [str(tmp_path / "x.ckpt"), f"out={tmp_path}"]) == 2
+    assert exit_code(cli, [str(tmp_path / "missing.ckpt"), f"out={tmp_path}"]) == 2
+    assert exit_code(cli, ["n_per_class=3"]) == 2
+    assert exit_code(cli, [str(tmp_path / "x.ckpt"), "n_per_class=0", f"out={tmp_path}"]) == 2
+    assert exit_code(cli, [str(tmp_path / "x.ckpt"), f"out={tmp_path}"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 4 and all(line.startswith("ganaug.generate: error: ") for line in err)
     assert "no checkpoint at" in err[0] and "usage" in err[1] and "n_per_class=0" in err[2]
@@ -73,17 +73,17 @@ def test_generate_bad_arguments_are_one_line(tmp_path, capsys):
 def test_evaluate_recomputes_the_runs_gan_measures(make_cfg, tmp_path, capsys):
     out = tmp_path / "run"
     metrics = run(make_cfg("experiment=augmented", "gan.cas_epochs=2"), out)
-    evaluate_main([str(out / "checkpoints" / "gan.ckpt")])
+    evaluate_cli([str(out / "checkpoints" / "gan.ckpt")])
     again = json.loads((out / "evaluation.json").read_text())
     for key in ("fid", "kid", "cas", "label_fidelity", "diversity", "near_copy_rate"):
         assert again[key] == pytest.approx(metrics[key], rel=1e-6), key
     assert 0 <= metrics["cas"] <= 1 and json.loads(capsys.readouterr().out)["cas"] == again["cas"]
-    assert exit_code(evaluate_main, []) == 2
+    assert exit_code(evaluate_cli, []) == 2
 
 
 def test_a_dagan_checkpoint_generates_from_the_sources_it_keeps(make_cfg, tmp_path):
     out = tmp_path / "run"
     metrics = run(make_cfg("experiment=augmented", "gan=dagan", "data.n_per_class=3"), out)
     assert 0 < metrics["source_distance"] and metrics["gan"] == "DAGAN"
-    main([str(out / "checkpoints" / "gan.ckpt"), "n_per_class=2", f"out={tmp_path / 'fakes'}"])
+    cli([str(out / "checkpoints" / "gan.ckpt"), "n_per_class=2", f"out={tmp_path / 'fakes'}"])
     assert len(list((tmp_path / "fakes").glob("*/*.png"))) == 20

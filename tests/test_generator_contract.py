@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ganaug import Generator, load_gan, register
-from ganaug.generate import main as generate_main
+from ganaug.generate import cli as generate_cli
 from ganaug.pipeline.runner import run
 from ganaug.utils.config import plain
 
@@ -70,6 +70,6 @@ def test_a_registered_generator_plugs_into_a_run_through_its_config_alone(make_c
     assert torch.load(checkpoint, weights_only=True)["ganaug_generator"] == "toy_generator"
     loaded = load_gan(checkpoint)
     assert type(loaded) is ToyGenerator and loaded.class_names == first["class_names"]
-    generate_main([str(checkpoint), "n_per_class=2", f"out={tmp_path / 'fakes'}", "seed=3"])
+    generate_cli([str(checkpoint), "n_per_class=2", f"out={tmp_path / 'fakes'}", "seed=3"])
     assert len(list((tmp_path / "fakes" / "7").glob("*.png"))) == 2 and (tmp_path / "fakes" / "grid.png").is_file()
     assert json.loads((tmp_path / "r1" / "metrics.json").read_text())["config"]["gan"]["module"]["lr"] == 0.05

@@ -8,7 +8,7 @@ import pytest
 from conftest import FAST
 from omegaconf import OmegaConf
 
-from ganaug.report import main as report
+from ganaug.report import cli as report
 from ganaug.utils import launching
 from ganaug.utils.launching import default_launcher, runs_at_once, sweep_size
 from ganaug.utils.trainers import thread_count

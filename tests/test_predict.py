@@ -11,7 +11,7 @@ from ganaug.data.mnist import BuiltinDigits
 from ganaug.pipeline.overview import export
 from rendering import sheet_photo
 from ganaug.pipeline.runner import run
-from ganaug.predict import main
+from ganaug.predict import cli
 from ganaug.utils.config import CONFIG_DIR
 
 
@@ -36,7 +36,7 @@ def table(out):
 
 def test_a_class_tree_is_read_with_the_accuracy_of_the_runs_own_evaluation(trained, capsys):
     root, metrics = trained
-    main([str(root / "run" / "checkpoints" / "classifier.ckpt"), str(root / "exported"), f"out={root / 'tree'}"])
+    cli([str(root / "run" / "checkpoints" / "classifier.ckpt"), str(root / "exported"), f"out={root / 'tree'}"])
     printed = capsys.readouterr().out
     rows = table(root / "tree")
     assert len(rows) == 200 and list(rows[0])[:7] == ["file", "predicted", "probability", "runner_up",
@@ -57,7 +57,7 @@ def test_unreadable_and_blank_files_are_listed_and_the_rest_read(trained, capsys
     Image.new("L", (40, 40), 255).save(folder / "blank.png")
     for i, path in enumerate(sorted((root / "exported" / "test" / "3").glob("*.png"))[:3]):
         (folder / f"three{i}.png").write_bytes(path.read_bytes())
-    main([str(root / "run" / "checkpoints" / "classifier.ckpt"), str(folder), f"out={tmp_path / 'out'}"])
+    cli([str(root / "run" / "checkpoints" / "classifier.ckpt"), str(folder), f"out={tmp_path / 'out'}"])
     printed = capsys.readouterr().out
     assert len(table(tmp_path / "out")) == 3 and "skipped 2 file(s)" in printed
     assert "notes.png: not a readable image" in printed and "blank.png: no ink found" in printed
@@ -71,7 +71,7 @@ def test_a_sheet_is_read_cell_by_cell(trained, capsys, tmp_path):
     digits = (dm.test_x[torch.argsort(dm.test_y, stable=True)] * 255).round().byte()
     sheet_photo(digits, 10, 10, ruled=True, seed=2).save(tmp_path / "sheet.jpg", quality=85)
     (tmp_path / "sheet.yaml").write_text("rows: 10\ncols: 10\n")
-    main([str(root / "run" / "checkpoints" / "classifier.ckpt"), f"sheet={tmp_path / 'sheet.jpg'}", f"out={tmp_path / 'o'}"])
+    cli([str(root / "run" / "checkpoints" / "classifier.ckpt"), f"sheet={tmp_path / 'sheet.jpg'}", f"out={tmp_path / 'o'}"])
     rows = table(tmp_path / "o")
     assert [r["file"].rsplit(" ", 2)[1:] for r in rows] == [[f"r{r}", f"c{c}"] for r in range(10) for c in range(10)]
 
@@ -79,9 +79,9 @@ def test_a_sheet_is_read_cell_by_cell(trained, capsys, tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["missing.ckpt", "x.png"], "no checkpoint at missing.ckpt; pass a run's checkpoints/classifier.ckpt"),
     (["CKPT", "nowhere/"], "no such file or folder: nowhere"),
-    (["CKPT", "exported", "batch=64"], "batch= is not an option of ganaug.predict; the options are out=, sheet=, rows=, cols="),
-    (["CKPT", "exported", "row=2"], "row= is not an option of ganaug.predict; did you mean rows=?"),
-    (["CKPT", "exported", "rows=two"], "rows=two: use a whole number >= 1"),
+    (["CKPT", "exported", "batch=64"], "batch is not a setting; the settings are checkpoint, inputs, out, sheet, rows, cols"),
+    (["CKPT", "exported", "row=2"], "row is not a setting; did you mean rows?"),
+    (["CKPT", "exported", "rows=two"], "rows='two' is not allowed: use null or an integer >= 1"),
     (["CKPT"], "no images given"),
     (["GAN", "exported"], "cannot read"),
 ])
@@ -91,7 +91,7 @@ def test_bad_arguments_end_with_one_line(trained, capsys, monkeypatch, args, mes
     fixtures = {"CKPT": str(root / "run" / "checkpoints" / "classifier.ckpt"),
                 "GAN": str(__import__("pathlib").Path(__file__).parent / "fixtures" / "b2c5e19" / "gan.ckpt")}
     with pytest.raises(SystemExit) as stopped:
-        main([fixtures.get(arg, arg) for arg in args])
+        cli([fixtures.get(arg, arg) for arg in args])
     error = capsys.readouterr().err
     assert stopped.value.code == 2 and error.count("\n") == 1 and error.startswith("ganaug.predict: error: ")
     assert message in error
@@ -103,7 +103,7 @@ def test_the_onnx_export_gives_the_models_probabilities_without_torch(trained, t
     import numpy as np
     import onnxruntime
 
-    from ganaug.export import main as export
+    from ganaug.export import cli as export
     from ganaug.inference.predictor import Predictor
 
     root, _ = trained
@@ -121,12 +121,12 @@ def test_the_onnx_export_gives_the_models_probabilities_without_torch(trained, t
 
 
 @pytest.mark.parametrize("args, message", [
-    (["CKPT"], "out= is required; usage: python -m ganaug.export CHECKPOINT out=FILE.onnx"),
-    (["CKPT", "out=model.pt"], "out=model.pt: name the file FILE.onnx"),
+    (["CKPT"], "out is required; usage: python -m ganaug.export CHECKPOINT out=FILE.onnx"),
+    (["CKPT", "out=model.pt"], "out='model.pt' is not allowed: use a file name ending in .onnx"),
     (["missing.ckpt", "out=m.onnx"], "no checkpoint at missing.ckpt"),
 ])
 def test_export_bad_arguments_end_with_one_line(trained, capsys, args, message):
-    from ganaug.export import main as export
+    from ganaug.export import cli as export
 
     root, _ = trained
     with pytest.raises(SystemExit) as stopped:

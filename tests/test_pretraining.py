@@ -12,7 +12,7 @@ from ganaug.models.networks import CNN
 from ganaug.models.gan import GAN
 from ganaug.pipeline import starting_points
 from ganaug.pipeline.generator_stage import gan_cache_entry
-from ganaug.pipeline.runner import run
+from ganaug.pipeline.runner import run, stage_settings
 from ganaug.utils.errors import UserError
 
 TINY_NETS = ({"_target_": "ganaug.models.networks.Generator", "latent_dim": 4, "embed_dim": 2, "width": 2},
@@ -84,13 +84,14 @@ def test_a_folder_run_starts_from_the_pool_networks_and_adapts_them(make_cfg, di
     assert 0 < metrics["time_s"]["pretrained"] and 0 < metrics["time_s"]["gan"]
 
     # The frozen parts end where the pool-trained networks are (so the run started there); the rest moved.
-    start_gan = starting_points.gan_state(cfg)  # read back from the cache
+    stages = stage_settings(cfg, tmp_path / "run")
+    start_gan = starting_points.gan_state(stages.pretraining, stages.work)  # read back from the cache
     adapted_gan = torch.load(tmp_path / "run" / "checkpoints" / "gan.ckpt", weights_only=True)["state_dict"]
     frozen = [k for k in start_gan if k.startswith("discriminator.features.0.") and not k.endswith(("_u", "_v"))]
     assert frozen and all(torch.equal(adapted_gan[k], start_gan[k]) for k in frozen)  # D's first block (FreezeD)
     assert not all(torch.equal(adapted_gan[k], v) for k, v in start_gan.items() if k.startswith("generator."))
 
-    start_cnn = starting_points.classifier_state(cfg)
+    start_cnn = starting_points.classifier_state(stages.pretraining, stages.work)
     adapted_cnn = torch.load(tmp_path / "run" / "checkpoints" / "classifier.ckpt", weights_only=True)["state_dict"]
     convs = ["net.0.weight", "net.0.bias", "net.3.weight", "net.3.bias"]  # classifier.freeze=true keeps them
     assert all(torch.equal(adapted_cnn[f"net.{k}"], start_cnn[k]) for k in convs)
@@ -98,7 +99,8 @@ def test_a_folder_run_starts_from_the_pool_networks_and_adapts_them(make_cfg, di
 
     scratch = make_cfg("experiment=augmented", "data=folder", f"data.root={digit_folder}")
     images, labels = torch.zeros(1), torch.zeros(1, dtype=torch.long)
-    assert gan_cache_entry(scratch, images, labels, ["0"]) != gan_cache_entry(cfg, images, labels, ["0"])
+    entry = lambda cfg: gan_cache_entry(stage_settings(cfg, tmp_path).generation, images, labels, ["0"])  # noqa: E731
+    assert entry(scratch) != entry(cfg)
 
 
 def test_frozen_discriminator_blocks_do_not_move():

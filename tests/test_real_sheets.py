@@ -71,14 +71,14 @@ def test_predict_reads_a_sheet_of_numbers_back_as_strings(tmp_path, capsys):
     from ganaug.models.checkpoints import checkpoint_of
     from ganaug.models.classifier import Classifier
     from ganaug.pipeline import starting_points
-    from ganaug.predict import main
+    from ganaug.predict import cli
 
     classifier = Classifier({"_target_": "cnn"}, class_names=DIGITS)  # the shipped pool-trained network
     classifier.net.load_state_dict(starting_points.load_shipped(next(starting_points.SHIPPED_DIR.glob("classifier-*.pt"))))
     torch.save(checkpoint_of(classifier), tmp_path / "classifier.ckpt")
     image, rows = person_page({"sloped", "small 0s and 1s"}, 2)
     image.save(tmp_path / "numbers.jpg", quality=90)
-    main([str(tmp_path / "classifier.ckpt"), f"sheet={tmp_path / 'numbers.jpg'}", f"out={tmp_path / 'read'}"])
+    cli([str(tmp_path / "classifier.ckpt"), f"sheet={tmp_path / 'numbers.jpg'}", f"out={tmp_path / 'read'}"])
     read = [line.split(": ", 1)[1].split()[0] for line in capsys.readouterr().out.splitlines()
             if " row " in line and "numbers.jpg" in line]
     assert [len(text) for text in read] == [len(row) for row in rows]

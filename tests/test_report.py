@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ganaug.evaluation.sweep_report import write_report
-from ganaug.report import main
+from ganaug.report import cli
 
 
 def fake_run(sweep: Path, experiment: str, seed: int, test_acc: float, ratio: float = 0.0, swept: str = "",
@@ -34,7 +34,7 @@ def sweep(tmp_path: Path) -> Path:
 
 
 def test_report_rows_paired_difference_and_broken_runs(sweep, capsys):
-    main([str(sweep)])
+    cli([str(sweep)])
     rows = {r["experiment"]: r for r in csv.DictReader((sweep / "report.csv").open())}
     assert rows["baseline"]["n"] == "3" and float(rows["baseline"]["test_mean"]) == pytest.approx(0.82)
     # baseline 0.80, 0.82, 0.84: std 0.02, CI half-width t(2) * 0.02 / sqrt(3), t(2) = 4.3027
@@ -62,7 +62,7 @@ def test_gan_settings_swept_still_pair_with_real_only_runs(tmp_path, on_every_ru
         for run in ("augmented,ratio=1.0", "baseline,ratio=0.0") if on_every_run else ("augmented,ratio=1.0",):
             overrides = tmp_path / f"experiment={run},seed={seed}" / ".hydra" / "overrides.yaml"
             overrides.write_text(overrides.read_text() + "- gan=dagan\n- gan.module.mode_seeking=0.5\n")
-    main([str(tmp_path)])
+    cli([str(tmp_path)])
     rows = {r["experiment"]: r for r in csv.DictReader((tmp_path / "report.csv").open())}
     assert rows["augmented"]["swept"] == "gan=dagan,gan.module.mode_seeking=0.5" and rows["baseline"]["swept"] == ""
     assert float(rows["augmented"]["vs_baseline_mean"]) == pytest.approx(0.01) and rows["augmented"]["vs_baseline_n"] == "2"
@@ -71,7 +71,7 @@ def test_gan_settings_swept_still_pair_with_real_only_runs(tmp_path, on_every_ru
 def test_report_on_missing_or_empty_folder_is_one_line(tmp_path, capsys):
     for folder in (tmp_path / "nope", tmp_path):
         with pytest.raises(SystemExit) as stopped:
-            main([str(folder)])
+            cli([str(folder)])
         assert stopped.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and "no such folder" in err[0] and "no complete run" in err[1]
@@ -81,7 +81,7 @@ def test_runs_on_every_image_are_labelled_n_all_and_sort_beside_capped_ones(tmp_
     for seed in range(2):
         fake_run(tmp_path / "capped", "baseline", seed, 0.8)
         fake_run(tmp_path / "all", "baseline", seed, 0.9, n_per_class=None)
-    main([str(tmp_path)])
+    cli([str(tmp_path)])
     rows = {r["n_per_class"]: r for r in csv.DictReader((tmp_path / "report.csv").open())}
     assert float(rows[""]["test_mean"]) == pytest.approx(0.9) and float(rows["30"]["test_mean"]) == pytest.approx(0.8)
     assert "| baseline n=all |" in (tmp_path / "report.md").read_text()
@@ -91,7 +91,7 @@ def test_rows_name_how_the_fakes_were_labelled(tmp_path):
     for labels in ("hard", "soft", "none"):
         run_dir = tmp_path / labels
         fake_run(run_dir, "augmented", 0, 0.9, ratio=1.0, n_fake=300, fake_labels=labels)
-    main([str(tmp_path)])
+    cli([str(tmp_path)])
     report = (tmp_path / "report.md").read_text()
     for name in ("ratio=1 hard labels n=30", "ratio=1 soft labels n=30", "ratio=1 unlabelled n=30"):
         assert f"| augmented {name} |" in report
@@ -102,7 +102,7 @@ def test_split_seeds_of_a_folder_pool_like_seeds_and_pair_by_seed_and_split(tmp_
     for (seed, split), (base, classic) in accuracies.items():
         for experiment, acc in (("baseline", base), ("classic", classic)):
             fake_run(tmp_path, experiment, seed, acc, swept=f"data.split_seed={split}", config={"data": {"split_seed": split}})
-    main([str(tmp_path)])
+    cli([str(tmp_path)])
     rows = {r["experiment"]: r for r in csv.DictReader((tmp_path / "report.csv").open())}
     assert len(rows) == 2 and rows["classic"]["n"] == "4" and rows["classic"]["swept"] == ""
     assert rows["classic"]["vs_baseline_n"] == "4"  # paired by (seed, split): +0.05, +0.04, +0.01, +0.08
@@ -113,7 +113,7 @@ def test_the_curve_plots_accuracy_against_digits_per_class(tmp_path, capsys):
     for n, acc in ((5, 0.7), (10, 0.8), (30, 0.9)):
         for seed in (0, 1):
             fake_run(tmp_path / f"n{n}", "classic", seed, acc + 0.01 * seed, n_per_class=n)
-    main([str(tmp_path / "n5"), str(tmp_path / "n10"), str(tmp_path / "n30"), "--out", str(tmp_path), "--curve"])
+    cli([str(tmp_path / "n5"), str(tmp_path / "n10"), str(tmp_path / "n30"), f"out={tmp_path}", "curve=true"])
     rows = list(csv.DictReader((tmp_path / "report.csv").open()))
     assert [r["n_per_class"] for r in rows] == ["5", "10", "30"]
     assert (tmp_path / "learning_curve.png").stat().st_size > 0 and "learning_curve.png" in capsys.readouterr().out

@@ -1,6 +1,8 @@
 """The pretrained networks shipped in ganaug/assets/pretrained/: they fit the code's default networks (a stale file
 fails here), were trained on the built-in pool only, do what their records say, and spare a first
 `pretrain=builtin` run any training on the pool."""
+from pathlib import Path
+
 import pytest
 import torch
 from hydra import compose, initialize_config_dir
@@ -10,7 +12,7 @@ from ganaug.data.mnist import DIGITS, BuiltinDigits
 from ganaug.pipeline.overview import export
 from ganaug.models.networks import CNN, logits_in_batches
 from ganaug.pipeline import starting_points
-from ganaug.pipeline.runner import run
+from ganaug.pipeline.runner import run, stage_settings
 from ganaug.pipeline.starting_points import CLASSIFIER_KEYS, GAN_KEYS, SHIPPED_DIR
 from ganaug.utils.config import CONFIG_DIR
 
@@ -20,26 +22,29 @@ def config(*overrides: str):
         return compose("train", overrides=["pretrain=builtin", *overrides])
 
 
+def pretraining(*overrides: str):
+    """The pool-trained networks' settings, and a workspace that could train them."""
+    stages = stage_settings(config(*overrides), Path("unused"))
+    return stages.pretraining, stages.work
+
+
 @pytest.mark.parametrize("gan", ["dcgan", "dagan", "diffusion"])
 def test_the_shipped_networks_fit_the_default_networks(gan):
-    cfg = config(f"gan={gan}")
+    cfg, (settings, work) = config(f"gan={gan}"), pretraining(f"gan={gan}")
     for what, keys in (("classifier", CLASSIFIER_KEYS), ("gan", GAN_KEYS)):
-        path = starting_points.shipped(cfg, what, *keys)
+        path = starting_points.shipped(settings, what, *keys)
         assert path.is_file(), f"no shipped {what} for the default gan={gan}: stale? rebuild it with " \
                                f"python -m ganaug.pretrain gan={gan} --ship"
     net = instantiate(cfg.classifier.module.net, num_classes=10)
-    net.load_state_dict(starting_points.classifier_state(cfg))  # strict: every name and shape fits
+    net.load_state_dict(starting_points.classifier_state(settings, work))  # strict: every name and shape fits
     gan_module = instantiate(cfg.gan.module, class_names=DIGITS)
-    gan_module.load_state_dict(starting_points.gan_state(cfg))
+    gan_module.load_state_dict(starting_points.gan_state(settings, work))
 
 
 def test_the_learning_rate_schedule_does_not_change_the_starting_network():
-    cosine = config("classifier.module.lr_schedule=cosine", "classifier.module.lr=0.1", "classifier.batch_size=64")
-    assert starting_points.shipped(cosine, "classifier", *CLASSIFIER_KEYS) == \
-        starting_points.shipped(config(), "classifier", *CLASSIFIER_KEYS)
-    wider = config("classifier.module.net.channels=32")
-    assert starting_points.shipped(wider, "classifier", *CLASSIFIER_KEYS) != \
-        starting_points.shipped(config(), "classifier", *CLASSIFIER_KEYS)
+    shipped = lambda *overrides: starting_points.shipped(pretraining(*overrides)[0], "classifier", *CLASSIFIER_KEYS)  # noqa: E731
+    assert shipped("classifier.module.lr_schedule=cosine", "classifier.module.lr=0.1", "classifier.batch_size=64") == shipped()
+    assert shipped("classifier.module.net.channels=32") != shipped()
 
 
 def test_the_shipped_networks_saw_the_pool_only_and_read_as_recorded():

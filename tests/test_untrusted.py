@@ -75,17 +75,17 @@ def crafted(real, tmp_path, kind, where, value):
 
 def commands_for(kind: str, path, tmp_path) -> list:
     if kind == "classifier":
-        return [(predict.main, [str(path), str(tmp_path)]), (export.main, [str(path), f"out={tmp_path / 'm.onnx'}"]),
-                (demo.main, [str(path), "port=1"])]
-    return [(generate.main, [str(path), f"out={tmp_path / 'fakes'}"]), (evaluate.main, [str(path)])]
+        return [(predict.cli, [str(path), str(tmp_path)]), (export.cli, [str(path), f"out={tmp_path / 'm.onnx'}"]),
+                (demo.cli, [str(path), "port=1"])]
+    return [(generate.cli, [str(path), f"out={tmp_path / 'fakes'}"]), (evaluate.cli, [str(path)])]
 
 
 @pytest.mark.parametrize("kind, where, value", CRAFTED, ids=[f"{k}-{'.'.join(w) or 'name'}-{i}" for i, (k, w, _) in enumerate(CRAFTED)])
 def test_every_command_refuses_a_checkpoint_naming_a_callable_outside_the_registry(real, tmp_path, capsys, kind, where, value):
     path, marker = crafted(real, tmp_path, kind, where, value)
-    for main, args in commands_for(kind, path, tmp_path):
+    for cli, args in commands_for(kind, path, tmp_path):
         with pytest.raises(SystemExit) as stopped:
-            main(args)
+            cli(args)
         err = capsys.readouterr().err
         assert stopped.value.code == 2 and err.count("\n") == 1 and "Traceback" not in err, err
         assert f"{path} names " in err and "which is not a part of ganaug; refusing to load it" in err, err
@@ -104,7 +104,7 @@ def test_class_names_that_are_paths_are_refused_and_nothing_is_written(real, tmp
     saved["hyper_parameters"] = {**saved["hyper_parameters"], "class_names": [name] + DIGITS[1:]}
     torch.save(saved, tmp_path / "their.ckpt")
     with pytest.raises(SystemExit) as stopped:
-        generate.main([str(tmp_path / "their.ckpt"), f"out={tmp_path / 'fakes'}"])
+        generate.cli([str(tmp_path / "their.ckpt"), f"out={tmp_path / 'fakes'}"])
     err = capsys.readouterr().err
     assert stopped.value.code == 2 and err.count("\n") == 1 and "cannot be a folder name" in err
     assert not (tmp_path / "fakes").exists() and not (tmp_path / "x").exists()
@@ -174,7 +174,7 @@ def test_evaluate_refuses_a_results_file_whose_config_names_a_callable(real, tmp
     config["data"] = writes(tmp_path / "MARK")
     (run_dir / "metrics.json").write_text(json.dumps({"status": "complete", "test_acc": 0.5, "config": config}))
     with pytest.raises(SystemExit) as stopped:
-        evaluate.main([str(run_dir / "checkpoints" / "gan.ckpt")])
+        evaluate.cli([str(run_dir / "checkpoints" / "gan.ckpt")])
     err = capsys.readouterr().err
     assert stopped.value.code == 2 and err.count("\n") == 1
     assert "metrics.json names 'pathlib.Path.write_text', which is not a part of ganaug; refusing to use it" in err

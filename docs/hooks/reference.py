@@ -2,7 +2,6 @@
 generated from the configs and their schema (`ganaug.schema`), so that neither is copied by hand."""
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import fields, is_dataclass
 from pathlib import Path
@@ -12,6 +11,7 @@ from hydra import compose, initialize_config_dir
 from mkdocs.structure.files import File, Files
 from omegaconf import OmegaConf
 
+from ganaug.schema.commands import COMMANDS
 from ganaug.schema.groups import GENERATIONS, Prepare, Train
 from ganaug.schema.targets import TARGETS
 from ganaug.utils.config import CONFIG_DIR
@@ -28,7 +28,7 @@ def home() -> str:
     return text.replace("](LICENSE)", "](https://opensource.org/license/mit)")
 
 
-def rows(node: dict, schema: type | None, prefix: str) -> list[str]:
+def rows(node: dict, schema: type | None, prefix: str, trains_column: bool = True) -> list[str]:
     """One table row per setting of `node` (plain data), following its schema into groups and `_target_` nodes."""
     if schema is None:
         schema = TARGETS.get(node.get("_target_"))
@@ -42,11 +42,11 @@ def rows(node: dict, schema: type | None, prefix: str) -> list[str]:
         chooser = getattr(schema, "schema_of", {}).get(key) if schema is not None else None
         inner = chooser(value) if chooser and isinstance(value, dict) else hints.get(key)
         if isinstance(value, dict):
-            out += rows(value, inner if is_dataclass(inner) else None, f"{prefix}{key}.")
+            out += rows(value, inner if is_dataclass(inner) else None, f"{prefix}{key}.", trains_column)
             continue
         allowed = field.metadata.get("allowed", "") if field is not None else ""
         trains = "" if field is None else ("yes" if field.metadata.get("trains") else "no")
-        out.append(f"| `{prefix}{key}` | `{shown(value)}` | {allowed} | {trains} |")
+        out.append(f"| `{prefix}{key}` | `{shown(value)}` | {allowed} |" + (f" {trains} |" if trains_column else ""))
     return out
 
 
@@ -56,47 +56,48 @@ def shown(value: Any) -> str:
     return text.replace("|", "\\|")
 
 
-def table(title: str, node: dict, schema: type | None, prefix: str) -> str:
-    head = ["", f"### {title}", "", "| setting | default | allowed | changes what is trained |", "| --- | --- | --- | --- |"]
-    return "\n".join(head + rows(node, schema, prefix))
+def table(title: str, node: dict, schema: type | None, prefix: str, trains_column: bool = True) -> str:
+    columns = ["setting", "default", "allowed", *(["changes what is trained"] if trains_column else [])]
+    head = ["", title, "", "| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
+    return "\n".join(head + rows(node, schema, prefix, trains_column))
 
 
 def settings() -> str:
     """Every setting of `train` and `prepare`, by config group and option, with its default and what it allows; the
-    options of the commands that take a checkpoint."""
+    settings of the commands that read a trained network or finished runs."""
     parts = ["# Settings", "", "Generated from the shipped configs and their schema (`ganaug/schema/`) when the site is "
              "built. Every value is checked before a command starts; a bad one is one line naming it."]
     with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
         train = OmegaConf.to_container(compose("train"), resolve=False)
         parts += ["", "## `python -m ganaug.train`"]
         top = {k: v for k, v in train.items() if not isinstance(v, dict)}
-        parts.append(table("The run", top, Train, ""))
+        parts.append(table("### The run", top, Train, ""))
         for group, schema in (("augment", None), ("classifier", None), ("pretrain", None), ("paths", None)):
             kind = get_type_hints(Train)[group]
-            parts.append(table(f"`{group}`", train[group], kind, f"{group}."))
+            parts.append(table(f"### `{group}`", train[group], kind, f"{group}."))
         for group, options in OPTIONS.items():
             for option in options:
                 node = OmegaConf.to_container(compose("train", overrides=[f"{group}={option}"]), resolve=False)[group]
                 schema = GENERATIONS.get(node.get("module", {}).get("_target_")) if group == "gan" else None
-                parts.append(table(f"`{group}={option}`", node, schema, f"{group}."))
+                parts.append(table(f"### `{group}={option}`", node, schema, f"{group}."))
         for group, option in (("trainer", "cpu"), ("trainer", "gpu")):
             node = OmegaConf.to_container(compose("train", overrides=[f"{group}={option}"]), resolve=False)[group]
-            parts.append(table(f"`{group}={option}`", node, None, f"{group}."))
+            parts.append(table(f"### `{group}={option}`", node, None, f"{group}."))
         loggers = OmegaConf.to_container(compose("train", overrides=["logger=[tensorboard,csv,mlflow,wandb]"]))["logger"]
-        parts.append(table("`logger` (each entry, chosen with logger=NAME or a list)", loggers, None, "logger."))
+        parts.append(table("### `logger` (each entry, chosen with logger=NAME or a list)", loggers, None, "logger."))
         prepare = OmegaConf.to_container(compose("prepare"), resolve=False)
         parts += ["", "## `python -m ganaug.prepare`"]
-        parts.append(table("The command", {k: v for k, v in prepare.items() if not isinstance(v, dict)}, Prepare, ""))
-        parts.append(table("`check`", prepare["check"], get_type_hints(Prepare)["check"], "check."))
-    parts += ["", "## The commands that take a checkpoint", ""]
-    for name in ("predict", "export", "demo", "generate", "evaluate"):
-        command = importlib.import_module(f"ganaug.{name}").COMMAND
-        parts += [f"### `python -m ganaug.{name}`", "", command.summary, "", f"`{command.usage.removeprefix('usage: ')}`", ""]
-        if command.options:
-            parts += ["| option | default | what it does |", "| --- | --- | --- |"]
-            parts += [f"| `{key}=` | {'required' if o.required else shown(o.default)} | {o.help} |"
-                      for key, o in command.options.items()]
-            parts.append("")
+        parts.append(table("### The command", {k: v for k, v in prepare.items() if not isinstance(v, dict)}, Prepare, ""))
+        parts.append(table("### `check`", prepare["check"], get_type_hints(Prepare)["check"], "check."))
+        parts += ["", "## The commands that read a trained network or finished runs", "",
+                  "Their `--help` (Hydra's) shows the same; paths given first are their positional settings."]
+        for name, schema in COMMANDS.items():
+            node = OmegaConf.to_container(compose(name), resolve=False)
+            help_text = OmegaConf.load(Path(CONFIG_DIR) / f"{name}.yaml").hydra.help.template.split("\n\ndefaults:")[0]
+            usage, _, about = help_text.partition("\n\n")
+            parts += ["", f"### `python -m ganaug.{name}`", "", f"`{usage.removeprefix('usage: ')}`", "",
+                      "```text", about, "```"]
+            parts.append(table("#### Settings", node, schema, "", trains_column=False))
     return "\n".join(parts) + "\n"
 
 

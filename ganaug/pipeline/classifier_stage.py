@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytorch_lightning as pl
-from omegaconf import DictConfig
 
 from ganaug.data.datamodule import DigitsDataModule, Fakes
 from ganaug.models.classifier import Classifier
 from ganaug.pipeline.fitting import augmentation, build_classifier
-from ganaug.utils.trainers import checkpointing, make_trainer
+from ganaug.pipeline.settings import ClassifierRecipe
+from ganaug.utils.trainers import Workspace, checkpointing, make_trainer
 
 
 @dataclass
@@ -24,20 +24,21 @@ class TrainedClassifier:
     scores: dict
 
 
-def train_classifier(cfg: DictConfig, dm: DigitsDataModule, fakes: Fakes | None, init_state: dict | None,
-                     output_dir: Path, phase: str = "classifier") -> TrainedClassifier:
+def train_classifier(recipe: ClassifierRecipe, work: Workspace, dm: DigitsDataModule, fakes: Fakes | None,
+                     init_state: dict | None, phase: str = "classifier") -> TrainedClassifier:
     """Train the run's classifier on `dm`'s training images and `fakes` (resuming from `checkpoints/<phase>.ckpt`),
     starting from `init_state` when given, measure it on validation and test it once; logs go to `tb/<phase>`.
 
     The classifier starts from the same state whether a generator was trained, loaded from the cache or absent, so
     a run with fakes and its real-only control (`phase="control"`, no fakes) differ only in the fakes.
     """
-    pl.seed_everything(cfg.seed, workers=True, verbose=False)
-    classifier = build_classifier(cfg, dm, augmentation(cfg), init_state)
-    saver, resume_from = checkpointing(output_dir, phase, cfg.resume, every_n_epochs=cfg.classifier.eval_every)
+    settings = recipe.classifier
+    pl.seed_everything(recipe.seed, workers=True, verbose=False)
+    classifier = build_classifier(recipe, dm, augmentation(recipe.augment), init_state)
+    saver, resume_from = checkpointing(work.output_dir, phase, work.resume, every_n_epochs=settings.eval_every)
     trainer = make_trainer(
-        cfg, output_dir, phase, callbacks=[saver], max_epochs=cfg.classifier.epochs,
-        check_val_every_n_epoch=cfg.classifier.eval_every, enable_checkpointing=True,
+        work, phase, callbacks=[saver], max_epochs=settings.epochs, check_val_every_n_epoch=settings.eval_every,
+        enable_checkpointing=True,
     )
     dm.fakes = fakes
     try:

@@ -15,61 +15,62 @@ from ganaug.models.class_transfer import transfer
 from ganaug.models.classifier import Classifier
 from ganaug.models.generator import Generator
 from ganaug.pipeline.callbacks import GANMonitor
-from ganaug.utils.trainers import checkpointing, make_trainer
+from ganaug.pipeline.settings import ClassifierRecipe
+from ganaug.utils.trainers import Workspace, checkpointing, make_trainer
 
 
-def augmentation(cfg: DictConfig) -> list[DictConfig]:
-    """The transform configs of the run's classic augmentation: those of the recipe that are on, in order."""
-    recipe = [(cfg.augment.random_affine, cfg.augment.affine), (cfg.augment.elastic, cfg.augment.distortion)]
-    return [transform for on, transform in recipe if on] if cfg.augment.classic else []
+def augmentation(augment: DictConfig) -> list[DictConfig]:
+    """The transform configs of the `augment` group's classic recipe: those that are on, in order."""
+    recipe = [(augment.random_affine, augment.affine), (augment.elastic, augment.distortion)]
+    return [transform for on, transform in recipe if on] if augment.classic else []
 
 
-def build_classifier(cfg: DictConfig, dm: DigitsDataModule, transforms: list[DictConfig],
+def build_classifier(recipe: ClassifierRecipe, dm: DigitsDataModule, transforms: list[DictConfig],
                      init_state: dict | None = None) -> Classifier:
-    """The configured classifier for `dm`'s classes and images, training through `transforms`; its network starts
+    """The recipe's classifier for `dm`'s classes and images, training through `transforms`; its network starts
     from `init_state` when given (a network trained on the built-in pool's digits: a class that is no digit gets
     a new row of the head)."""
-    classifier = instantiate(
-        cfg.classifier.module, augmentation=transforms, class_names=dm.class_names, preprocessing=dm.preprocessing,
-        strong_augmentation=cfg.augment.strong, confidence=cfg.augment.confidence,
-        unlabelled_weight=cfg.augment.unlabelled_weight, freeze_features=cfg.classifier.freeze,
-    )
+    augment = recipe.augment
+    unlabelled = {} if augment is None else {"strong_augmentation": augment.strong, "confidence": augment.confidence,
+                                             "unlabelled_weight": augment.unlabelled_weight}
+    classifier = instantiate(recipe.classifier.module, augmentation=transforms, class_names=dm.class_names,
+                             preprocessing=dm.preprocessing, freeze_features=recipe.classifier.freeze, **unlabelled)
     if init_state is not None:
         classifier.net.load_state_dict(transfer(init_state, classifier.net, DIGITS, dm.class_names))
     return classifier
 
 
-def side_classifier(cfg: DictConfig, dm: DigitsDataModule, x: torch.Tensor, y: torch.Tensor, epochs: int,
-                    output_dir: Path, phase: str, transforms: list[DictConfig] = (), init_state: dict | None = None,
+def side_classifier(recipe: ClassifierRecipe, work: Workspace, dm: DigitsDataModule, x: torch.Tensor, y: torch.Tensor,
+                    epochs: int, phase: str, transforms: list[DictConfig] = (), init_state: dict | None = None,
                     held_out: tuple[torch.Tensor, torch.Tensor] | None = None) -> tuple[Classifier, float]:
-    """The configured classifier trained `epochs` on (x, y) through `transforms`, logging to `tb/<phase>`, and its
+    """The recipe's classifier trained `epochs` on (x, y) through `transforms`, logging to `tb/<phase>`, and its
     accuracy on `held_out` (default: `dm`'s validation set; never its test set). It runs on its own random stream, so
     the run's own classifier is the same with or without it.
     """
     held_x, held_y = held_out if held_out is not None else (dm.val_x, dm.val_y)
     with torch.random.fork_rng():
-        pl.seed_everything(cfg.seed, verbose=False)
-        classifier = build_classifier(cfg, dm, list(transforms), init_state)
-        trainer = make_trainer(cfg, output_dir, phase, max_epochs=epochs, check_val_every_n_epoch=epochs)
+        pl.seed_everything(recipe.seed, verbose=False)
+        classifier = build_classifier(recipe, dm, list(transforms), init_state)
+        trainer = make_trainer(work, phase, max_epochs=epochs, check_val_every_n_epoch=epochs)
         trainer.fit(
-            classifier, train_dataloaders=training_loader(x, y, dm.num_classes, cfg.classifier.batch_size),
+            classifier, train_dataloaders=training_loader(x, y, dm.num_classes, recipe.classifier.batch_size),
             val_dataloaders=[tensor_loader(held_x, held_y, batch_size=dm.eval_batch_size, shuffle=False),
                              tensor_loader(x, y, batch_size=dm.eval_batch_size, shuffle=False)],
         )
     return classifier.eval(), trainer.callback_metrics["classifier/val_acc"].item()
 
 
-def fit_gan(cfg: DictConfig, gan: Generator, dm: DigitsDataModule, output_dir: Path, resume: bool,
+def fit_gan(settings: DictConfig, work: Workspace, gan: Generator, dm: DigitsDataModule, resume: bool,
             steps: int) -> None:
-    """Fit the generator for `steps` iterations (a GAN's are D/G iterations), logging samples and keeping
-    `checkpoints/gan.ckpt` current."""
-    monitor = GANMonitor(dm.train_x, dm.train_y, dm.class_names, every_n_steps=cfg.gan.sample_every,
-                         per_class=cfg.gan.monitor_per_class)
+    """Fit the generator for `steps` iterations (a GAN's are D/G iterations) as its group's `settings` say, logging
+    samples and keeping `checkpoints/gan.ckpt` current."""
+    monitor = GANMonitor(dm.train_x, dm.train_y, dm.class_names, every_n_steps=settings.sample_every,
+                         per_class=settings.monitor_per_class)
     # Lightning counts one step per optimizer step: a GAN's D/G iteration is two.
     per_iteration = gan.optimizer_steps
-    saver, resume_from = checkpointing(output_dir, "gan", resume,
-                                       every_n_train_steps=per_iteration * cfg.gan.checkpoint_every)
-    trainer = make_trainer(cfg, output_dir, "gan", callbacks=[monitor, saver], unit="iterations",
+    saver, resume_from = checkpointing(work.output_dir, "gan", resume,
+                                       every_n_train_steps=per_iteration * settings.checkpoint_every)
+    trainer = make_trainer(work, "gan", callbacks=[monitor, saver], unit="iterations",
                            steps_per_unit=per_iteration, max_steps=per_iteration * steps, enable_checkpointing=True)
-    trainer.fit(gan, train_dataloaders=dm.real_loader(batch_size=cfg.gan.batch_size), ckpt_path=resume_from)
+    trainer.fit(gan, train_dataloaders=dm.real_loader(batch_size=settings.batch_size), ckpt_path=resume_from)
     trainer.save_checkpoint(Path(saver.dirpath) / "gan.ckpt")

@@ -6,19 +6,18 @@ from __future__ import annotations
 
 import importlib.util
 import warnings
-from pathlib import Path
 
 import torch
 from hydra.utils import instantiate
-from omegaconf import DictConfig
 
 from ganaug.data.datamodule import training_loader
 from ganaug.data.mnist import DIGITS
 from ganaug.models.class_transfer import transfer
 from ganaug.models.networks import logits_in_batches
+from ganaug.pipeline.settings import LabelCheck
 from ganaug.pipeline.starting_points import classifier_state
 from ganaug.utils.errors import UserError
-from ganaug.utils.trainers import make_trainer
+from ganaug.utils.trainers import Workspace, make_trainer
 
 
 def folds_of(y: torch.Tensor, folds: int, seed: int) -> torch.Tensor:
@@ -39,21 +38,23 @@ def folds_of(y: torch.Tensor, folds: int, seed: int) -> torch.Tensor:
     return fold
 
 
-def out_of_fold_probabilities(cfg: DictConfig, x: torch.Tensor, y: torch.Tensor, class_names: list[str],
-                              output_dir: Path) -> torch.Tensor:
+def out_of_fold_probabilities(settings: LabelCheck, work: Workspace, x: torch.Tensor, y: torch.Tensor,
+                              class_names: list[str]) -> torch.Tensor:
     """(N, C) class probabilities of every image from a classifier that did not train on it (`check.folds` folds,
     `check.epochs` epochs each, every fold started from the pool-trained classifier)."""
-    start = transfer(classifier_state(cfg), instantiate(cfg.classifier.module.net, num_classes=len(class_names)),
-                     DIGITS, class_names)
-    fold = folds_of(y, cfg.check.folds, cfg.seed)
+    classifier_settings, check = settings.pretraining.classifier, settings.check
+    start = transfer(classifier_state(settings.pretraining, work),
+                     instantiate(classifier_settings.module.net, num_classes=len(class_names)), DIGITS, class_names)
+    fold = folds_of(y, check.folds, settings.seed)
     probs = torch.zeros(len(y), len(class_names))
     for k in range(int(fold.max()) + 1):
         held, kept = fold == k, fold != k
-        torch.manual_seed(cfg.seed + k)
-        classifier = instantiate(cfg.classifier.module, class_names=class_names)
+        torch.manual_seed(settings.seed + k)
+        classifier = instantiate(classifier_settings.module, class_names=class_names)
         classifier.net.load_state_dict(start)
-        trainer = make_trainer(cfg, output_dir, f"label_check_fold{k}", max_epochs=cfg.check.epochs, limit_val_batches=0)
-        trainer.fit(classifier, train_dataloaders=training_loader(x[kept], y[kept], len(class_names), cfg.classifier.batch_size))
+        trainer = make_trainer(work, f"label_check_fold{k}", max_epochs=check.epochs, limit_val_batches=0)
+        loader = training_loader(x[kept], y[kept], len(class_names), classifier_settings.batch_size)
+        trainer.fit(classifier, train_dataloaders=loader)
         probs[held] = logits_in_batches(classifier.eval(), x[held]).softmax(1)
     return probs
 

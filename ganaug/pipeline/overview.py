@@ -11,10 +11,11 @@ from torchvision.io import write_png
 
 from ganaug.data.checks import all_images, listed, skipped_grid, suspects
 from ganaug.data.datamodule import DigitsDataModule
-from ganaug.utils.config import validate
-from ganaug.utils.errors import exit_on_user_error
 from ganaug.pipeline import label_check
+from ganaug.pipeline.settings import LabelCheck
+from ganaug.utils.errors import exit_on_user_error
 from ganaug.utils.grids import save_grid
+from ganaug.utils.trainers import Workspace
 
 
 def counts_table(dm: DigitsDataModule) -> str:
@@ -38,10 +39,10 @@ def export(dm: DigitsDataModule, out: Path) -> None:
             write_png((image * 255).round().to(torch.uint8), str(out / split / dm.class_names[label] / f"{i:05d}.png"))
 
 
-def check_labels(cfg: DictConfig, dm: DigitsDataModule, output_dir: Path) -> None:
+def check_labels(settings: LabelCheck, work: Workspace, dm: DigitsDataModule) -> None:
     """Print the images whose label looks wrong, by the check `check.mode` names, and draw them."""
-    out = output_dir / "check_these.png"
-    mode = cfg.check.mode
+    out = work.output_dir / "check_these.png"
+    mode = settings.check.mode
     if mode == "learned" and not label_check.available():
         print("the learned label check needs cleanlab (pip install 'ganaug[check]'); running the quick check instead")
         mode = "quick"
@@ -53,10 +54,10 @@ def check_labels(cfg: DictConfig, dm: DigitsDataModule, output_dir: Path) -> Non
                   "check.mode=learned checks any classes")
             return
     else:
-        how = (f"learned check: a classifier trained on this data set ({cfg.check.folds}-fold cross-validation, from "
-               f"the pool-trained network) finds them mislabelled by confident learning")
+        how = (f"learned check: a classifier trained on this data set ({settings.check.folds}-fold cross-validation, "
+               f"from the pool-trained network) finds them mislabelled by confident learning")
         x, y, _ = all_images(dm)
-        probs = label_check.out_of_fold_probabilities(cfg, x, y, dm.class_names, output_dir)
+        probs = label_check.out_of_fold_probabilities(settings, work, x, y, dm.class_names)
         flagged = listed(dm, label_check.label_issues(probs, y), probs, out)
     if flagged:
         print(f"check these {len(flagged)} image(s) ({how}; nothing was moved):", *flagged, f"drawn in {out}", sep="\n  ")
@@ -64,11 +65,12 @@ def check_labels(cfg: DictConfig, dm: DigitsDataModule, output_dir: Path) -> Non
         print(f"no image to check ({how}: none)")
 
 
-def look_at_data(cfg: DictConfig, output_dir: Path) -> None:
-    """Counts, previews, checks and the optional export of the configured data set."""
+def look_at_data(data: DictConfig, checking: LabelCheck, work: Workspace, export_to: str | None) -> None:
+    """Counts, previews, checks of the `data` group's data set (written into the workspace's folder), and its export
+    to `export_to` when given."""
+    output_dir = work.output_dir
     with exit_on_user_error("ganaug.prepare"):
-        validate(cfg, "prepare")
-        dm: DigitsDataModule = instantiate(cfg.data)
+        dm: DigitsDataModule = instantiate(data)
         dm.setup()
     print(counts_table(dm))
     if dm.skipped:
@@ -76,11 +78,11 @@ def look_at_data(cfg: DictConfig, output_dir: Path) -> None:
         if skipped_grid(dm, output_dir / "skipped.png"):
             print(f"the skipped files that could be read, as they are on disk: {output_dir / 'skipped.png'}")
     with exit_on_user_error("ganaug.prepare"):
-        check_labels(cfg, dm, output_dir)
+        check_labels(checking, work, dm)
     save_grid(output_dir / "preview_train.png", dm.train_x, dm.train_y, dm.class_names)
     save_grid(output_dir / "preview_test.png", dm.test_x, dm.test_y, dm.class_names)
     print(f"previews: {output_dir / 'preview_train.png'} and preview_test.png")
-    if cfg.export:
-        export(dm, Path(cfg.export))
+    if export_to:
+        export(dm, Path(export_to))
         print(f"exported {len(dm.train_y)} training, {len(dm.val_y)} validation and {len(dm.test_y)} test images "
-              f"to {cfg.export}")
+              f"to {export_to}")

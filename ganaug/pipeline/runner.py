@@ -1,5 +1,6 @@
 """One run, stage by stage: data → generator (when the experiment adds fakes) → classifier → its paired real-only
-control (when fakes were added) → results. Each stage returns what the next one takes; the pretrained starting
+control (when fakes were added) → results. The runner is the one reader of the whole config: it hands each stage
+only its own settings (`stage_settings`); each stage returns what the next one takes; the pretrained starting
 states are fetched once, before the stages."""
 from __future__ import annotations
 
@@ -17,21 +18,34 @@ from ganaug.pipeline import starting_points
 from ganaug.pipeline.classifier_stage import train_classifier
 from ganaug.pipeline.control_stage import paired_control
 from ganaug.pipeline.generator_stage import run_generator_stage
+from ganaug.pipeline.settings import ClassifierRecipe, Control, Generation, Pretraining, Stages
 from ganaug.utils import results
-from ganaug.utils.config import validate
+from ganaug.utils.config import detached, validate
 from ganaug.utils.grids import save_grid
 from ganaug.utils.loggers import finish, log_files, log_hyperparams, run_board
 from ganaug.utils.progress import duration
-from ganaug.utils.trainers import PhaseTimer
+from ganaug.utils.trainers import PhaseTimer, Workspace
 
 log = logging.getLogger(__name__)
 
 
-def load_data(cfg: DictConfig) -> DigitsDataModule:
-    """The data stage: the run's data module, set up, checked against the run's pretraining."""
-    dm: DigitsDataModule = instantiate(cfg.data)
+def stage_settings(cfg: DictConfig, output_dir: Path) -> Stages:
+    """Each stage's own settings, cut out of the run's config, and the workspace its phases train in."""
+    recipe = ClassifierRecipe(detached(cfg.classifier), detached(cfg.augment), cfg.seed)
+    pretrain, data = detached(cfg.pretrain), detached(cfg.data)
+    gan, adds_fakes = detached(cfg.gan), bool(cfg.augment.gan)
+    generation = Generation(gan, pretrain, Path(cfg.paths.gan_cache), recipe) if adds_fakes else None
+    control = Control(recipe, data, pretrain, Path(cfg.paths.control_cache)) if adds_fakes and cfg.control else None
+    return Stages(data=data, pretraining=Pretraining(pretrain, recipe.classifier, gan), recipe=recipe,
+                  generation=generation, control=control,
+                  work=Workspace(output_dir, detached(cfg.trainer), detached(cfg.get("logger")), bool(cfg.resume)))
+
+
+def load_data(data: DictConfig, pretrain: DictConfig) -> DigitsDataModule:
+    """The data stage: the `data` group's data module, set up, checked against the run's `pretrain` group."""
+    dm: DigitsDataModule = instantiate(data)
     dm.setup()
-    starting_points.check(cfg, dm)
+    starting_points.check(pretrain, dm)
     return dm
 
 
@@ -88,27 +102,31 @@ def run(cfg: DictConfig, output_dir: Path, overrides: list[str] = ()) -> dict:
     settings, shown beside the results in the loggers' hyperparameter views."""
     validate(cfg)
     output_dir.mkdir(parents=True, exist_ok=True)
+    stages = stage_settings(cfg, output_dir)
+    work = stages.work
     pl.seed_everything(cfg.seed, workers=True, verbose=False)
     timer = PhaseTimer()
     with timer("data"):
-        dm = load_data(cfg)
+        dm = load_data(stages.data, stages.pretraining.pretrain)
     with timer("pretrained") if cfg.pretrain.source is not None else contextlib.nullcontext():  # a phase only when used
-        starts = starting_points.starting_states(cfg, with_gan=cfg.augment.gan)
-    board = run_board(cfg, output_dir)
+        starts = starting_points.starting_states(stages.pretraining, work, with_gan=stages.generation is not None)
+    board = run_board(work.logger, output_dir)
     real = save_grid(output_dir / "real.png", dm.train_x, dm.train_y, dm.class_names)
     if board is not None:
         board.add_image("data/train_images", real)
-    generated = run_generator_stage(cfg, dm, output_dir, board, timer, starts) if cfg.augment.gan else None
+    generated = None
+    if stages.generation is not None:
+        generated = run_generator_stage(stages.generation, work, dm, board, timer, starts)
     if board is not None:
         board.close()
     facts = describe_run(cfg, dm, generated.generator if generated else None)
     measures = generated.measures if generated else {}
     with timer("classifier"):
-        trained = train_classifier(cfg, dm, generated.fakes if generated else None, starts.classifier, output_dir)
+        trained = train_classifier(stages.recipe, work, dm, generated.fakes if generated else None, starts.classifier)
     scores = trained.scores
-    if generated is not None and cfg.control:
+    if stages.control is not None:
         with timer("control"):
-            control = paired_control(cfg, dm, starts.classifier, output_dir)
+            control = paired_control(stages.control, work, dm, starts.classifier)
         scores = {**scores, **control, "gain": scores["test_acc"] - control["control_test_acc"],
                   "val_gain": scores["val_acc"] - control["control_val_acc"]}
     log_hyperparams(trained.trainer.loggers, hyperparameters(cfg, facts, list(overrides)),

@@ -14,6 +14,7 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import ValueType
 from omegaconf import DictConfig, OmegaConf
 
+from ganaug.schema.commands import COMMANDS
 from ganaug.schema.groups import Prepare, Train
 from ganaug.schema.validation import SchemaError, check
 from ganaug.utils.errors import UserError
@@ -29,11 +30,21 @@ def plain(config: Any) -> Any:
     return OmegaConf.to_container(config, resolve=True) if OmegaConf.is_config(config) else config
 
 
-SCHEMAS = {"train": Train, "prepare": Prepare}  # each command's config and the schema it is held to
+def detached(group: DictConfig | None) -> DictConfig | None:
+    """A config group on its own: its interpolations of other groups resolved, so a stage reads it without the rest."""
+    return None if group is None else OmegaConf.create(plain(group))
+
+
+SCHEMAS = {"train": Train, "prepare": Prepare, **COMMANDS}  # each command's config and the schema it is held to
 
 
 def validate(cfg: DictConfig, config_name: str = "train") -> None:
-    """Raise UserError for the first setting of `cfg` that the schema of the command's config does not allow."""
+    """Raise UserError for a required setting not given, or the first setting of `cfg` that the schema of the
+    command's config does not allow."""
+    missing = sorted(OmegaConf.missing_keys(cfg))
+    if missing:
+        usage = getattr(SCHEMAS[config_name], "usage", None)
+        raise UserError(f"{missing[0]} is required" + (f"; usage: {usage}" if usage else ""))
     try:
         check(cfg, SCHEMAS[config_name])
     except SchemaError as error:
@@ -180,7 +191,8 @@ def check_overrides(overrides: Sequence[str], config_name: str) -> None:
     for key in assignments:
         if key not in known:
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]}?" if close else f"see conf/{config_name}.yaml and its groups for the keys"
+            hint = (f"did you mean {close[0]}?" if close else f"the settings are {', '.join(cfg)}"
+                    if config_name in COMMANDS else f"see conf/{config_name}.yaml and its groups for the keys")
             raise UserError(f"{key} is not a setting; {hint}")
     check_values(overrides, config_name, dirs)
     check_hydra_settings(overrides, config_name)
@@ -197,7 +209,9 @@ def check_group_keys(overrides: Sequence[str], config_name: str, dirs: Sequence[
     for root in (*reversed(dirs), Path(CONFIG_DIR)):
         options |= {path.stem: OmegaConf.load(path) for path in sorted((root / group).glob("*.yaml"))}
     defaults = OmegaConf.load(Path(CONFIG_DIR) / f"{config_name}.yaml").defaults
-    chosen = next(entry[group] for entry in defaults if isinstance(entry, DictConfig) and group in entry)
+    chosen = next((entry[group] for entry in defaults if isinstance(entry, DictConfig) and group in entry), None)
+    if chosen is None:  # a command without the group
+        return
     for arg in overrides:
         if arg.startswith(f"{group}="):
             chosen = arg.partition("=")[2]

@@ -35,15 +35,15 @@ class MLflowPhaseLogger(MLFlowLogger):
             raise UserError("logger=mlflow needs MLflow: pip install 'ganaug[mlflow]'") from None
 
 
-def phase_loggers(cfg: DictConfig, output_dir: Path, phase: str) -> list[Logger]:
-    """One logger per entry of `cfg.logger`, each writing the phase `phase` of the run in `output_dir`."""
-    entries = cfg.get("logger") or {}
-    return [instantiate(entry)(save_dir=str(output_dir), version=phase) for entry in entries.values()]
+def phase_loggers(entries: DictConfig | None, output_dir: Path, phase: str) -> list[Logger]:
+    """One logger per entry of the `logger` group, each writing the phase `phase` of the run in `output_dir`."""
+    return [instantiate(entry)(save_dir=str(output_dir), version=phase) for entry in (entries or {}).values()]
 
 
-def run_board(cfg: DictConfig, output_dir: Path) -> SummaryWriter | None:
-    """TensorBoard's writer of the run's own images (OUTPUT/tb/run), where TensorBoard is one of the run's loggers."""
-    if "tensorboard" not in (cfg.get("logger") or {}):
+def run_board(entries: DictConfig | None, output_dir: Path) -> SummaryWriter | None:
+    """TensorBoard's writer of the run's own images (OUTPUT/tb/run), where TensorBoard is one of the `logger` group's
+    entries."""
+    if "tensorboard" not in (entries or {}):
         return None
     return TensorBoardLogger(save_dir=str(output_dir), name="tb", version="run").experiment
 

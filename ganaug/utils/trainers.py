@@ -1,10 +1,12 @@
 """Lightning plumbing shared by every training phase: trainers, checkpoints that resume, phase timing."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -30,11 +32,28 @@ class PhaseTimer(dict):
         self[phase] = round(self.get(phase, 0.0) + time.perf_counter() - start, 3)
 
 
-def make_trainer(cfg: DictConfig, output_dir: Path, phase: str, callbacks: list[Callback] = (), unit: str = "epochs",
+@dataclass(frozen=True)
+class Workspace:
+    """Where and how a run's phases train: the folder they write into, the Trainer's config (the `trainer` group), the
+    loggers' (the `logger` group) and whether a phase resumes from its checkpoint."""
+
+    output_dir: Path
+    trainer: DictConfig
+    logger: DictConfig | None = None
+    resume: bool = False
+
+    def at(self, output_dir: Path) -> Workspace:
+        """The same trainer and loggers, writing into `output_dir`."""
+        return dataclasses.replace(self, output_dir=output_dir)
+
+
+def make_trainer(work: Workspace, phase: str, callbacks: list[Callback] = (), unit: str = "epochs",
                  steps_per_unit: int = 1, **kwargs) -> pl.Trainer:
-    """A Trainer from `cfg.trainer` logging the phase to the run's loggers (`cfg.logger`), showing its progress."""
+    """A Trainer from the workspace's trainer config, logging the phase to its loggers, showing its progress."""
     progress, bar = progress_callbacks(phase, unit, steps_per_unit)
-    return instantiate(cfg.trainer)(logger=phase_loggers(cfg, output_dir, phase) or False, callbacks=[*callbacks, *progress], enable_progress_bar=bar, **kwargs)
+    loggers = phase_loggers(work.logger, work.output_dir, phase)
+    return instantiate(work.trainer)(logger=loggers or False, callbacks=[*callbacks, *progress], enable_progress_bar=bar,
+                                     **kwargs)
 
 
 def checkpointing(output_dir: Path, phase: str, resume: bool, **every) -> tuple[ModelCheckpoint, str | None]:

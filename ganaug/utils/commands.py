@@ -1,0 +1,90 @@
+"""The command line of the commands that read a trained network or finished runs (predict, export, demo, generate,
+evaluate, report): Hydra composes their configs as it does train's, so `--help`, `--cfg job`, `--config-dir` and
+`KEY=VALUE` behave alike everywhere. What only they add: paths given first are their positional settings
+(`CHECKPOINT INPUT...`), and a mistake is one line before Hydra runs."""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Callable
+
+from ganaug.schema.commands import COMMANDS
+from ganaug.utils import runtime
+from ganaug.utils.config import check_overrides, groups
+from ganaug.utils.errors import UserError, exit_on_user_error
+
+HELP_FLAGS = ("-h", "--help")
+SHOWING_FLAGS = {*HELP_FLAGS, "--hydra-help", "-c", "--cfg", "-i", "--info"}  # they only show: nothing to check
+# Hydra's flags, and those of them that take the next argument as their value.
+HYDRA_FLAGS = {"-h", "--help", "--hydra-help", "--version", "-c", "--cfg", "--resolve", "-p", "--package", "-r",
+               "--run", "-m", "--multirun", "-sc", "--shell-completion", "-cp", "--config-path", "-cn",
+               "--config-name", "-cd", "--config-dir", "--experimental-rerun", "-i", "--info"}
+VALUED_FLAGS = {"-c", "--cfg", "-p", "--package", "-cp", "--config-path", "-cn", "--config-name", "-cd",
+                "--config-dir", "--experimental-rerun", "-sc", "--shell-completion"}
+INFO_VALUES = {"all", "config", "defaults", "defaults-tree", "plugins", "searchpath"}
+OVERRIDE = re.compile(r"^[+~]{0,2}[A-Za-z_][\w.@/-]*(=|$)")
+
+
+def is_override(arg: str) -> bool:
+    """Whether `arg` is a Hydra override (`key=value`, `+key=v`, `~key`, `hydra/launcher=basic`) and not a path: a
+    sweep's run folders hold `=` too, so an existing file is a path, and so is a key with `/` that names no config
+    group."""
+    if not OVERRIDE.match(arg) or Path(arg).exists():
+        return False
+    key = arg.partition("=")[0].lstrip("+~")
+    return ("=" in arg or arg.startswith("~")) and ("/" not in key or key.partition("@")[0] in groups())
+
+
+def quoted(path: str) -> str:
+    """A path as a quoted value of Hydra's override grammar (commas, `=` and brackets kept as they are)."""
+    return "'" + path.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def hydra_arguments(name: str, argv: list[str]) -> list[str]:
+    """The command line with its positional paths written as the command's settings (the first as `first=`, the
+    others as the list `rest=[...]`); a flag that is not Hydra's is a UserError."""
+    schema = COMMANDS[name]
+    kept, positional, args = [], [], iter(argv)
+    for arg in args:
+        if arg.startswith("-"):
+            flag, has_value, value = arg.partition("=")
+            setting = getattr(schema, "flags", {}).get(flag)
+            if setting is not None:
+                kept.append(setting if "=" in setting else f"{setting}={quoted(value if has_value else next(args, ''))}")
+                continue
+            if flag not in HYDRA_FLAGS:
+                raise UserError(f"{flag} is not a flag of ganaug.{name}; its settings are KEY=VALUE "
+                                f"(usage: {schema.usage}; --help lists them)")
+            kept.append(arg)
+            if flag in VALUED_FLAGS and "=" not in arg:
+                kept.append(next(args, ""))
+            continue
+        if kept and kept[-1] in ("-i", "--info") and arg in INFO_VALUES:
+            kept.append(arg)
+        elif is_override(arg):
+            kept.append(arg)
+        else:
+            positional.append(arg)
+    settings = []
+    if schema.first is not None and positional:
+        settings.append(f"{schema.first}={quoted(positional.pop(0))}")
+    if positional:
+        if schema.rest is None:
+            raise UserError(f"{positional[0]}: not a setting (KEY=VALUE) and {name} takes one path only; "
+                            f"usage: {schema.usage}")
+        settings.append(f"{schema.rest}=[{','.join(map(quoted, positional))}]")
+    return [*settings, *kept]
+
+
+def run_command(name: str, main: Callable[[], None], argv: list[str] | None) -> None:
+    """Run the Hydra-decorated `main` of ganaug.`name` on the command line `argv` (default: the process's), after
+    checking every key and value of it."""
+    runtime.setup()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    with exit_on_user_error(f"ganaug.{name}"):
+        args = hydra_arguments(name, argv)
+        if not any(arg.partition("=")[0] in SHOWING_FLAGS for arg in args):
+            check_overrides(args, name)
+    sys.argv = [sys.argv[0] if sys.argv else f"ganaug.{name}", *args]
+    main()
