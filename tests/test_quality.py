@@ -38,6 +38,16 @@ def test_fid_of_a_set_against_itself_is_near_zero(features, dm):
     assert quality(features, dm, dm.test_x[:2000], dm.test_y[:2000])["fid"] == pytest.approx(0, abs=1e-2)
 
 
+def test_a_validation_set_smaller_than_kids_subsets_gives_a_kid_on_what_there_is(features, dm):
+    """A folder's validation set of one image a class: KID on subsets of ten, as near zero for real digits."""
+    fakes, labels = dm.test_x[2000:2300], dm.test_y[2000:2300]
+    held = torch.stack([torch.nonzero(dm.test_y == c)[0, 0] for c in range(10)])
+    few = gan_quality(features, fakes, labels, dm.train_x, dm.train_y, dm.test_x[held], dm.test_y[held], 10)
+    noise = gan_quality(features, torch.rand(300, 1, 28, 28), labels, dm.train_x, dm.train_y, dm.test_x[held],
+                        dm.test_y[held], 10)
+    assert few["kid"] < 0.1 * noise["kid"] and few["fid"] < noise["fid"]
+
+
 def test_exact_copies_of_training_digits_are_flagged(features, dm):
     copies = dm.train_x.repeat(2, 1, 1, 1)
     rate, threshold = near_copy_rate(copies, dm.train_y.repeat(2), dm.train_x, dm.train_y, dm.test_x, dm.test_y)

@@ -62,12 +62,15 @@ def gan_quality(
 ) -> dict:
     """FID and KID of fakes against held-out real digits (`held_x`: a validation set), label fidelity, diversity and near-copy rate.
 
-    Label fidelity needs classes that are the digits 0-9 (what the feature network knows); otherwise it is None.
+    Label fidelity needs classes that are the digits 0-9 (what the feature network knows); otherwise it is None. KID
+    compares subsets of up to 100 images from each side, fewer where either side has fewer (a folder's validation set
+    may hold one image a class).
     """
     fid = FrechetInceptionDistance(feature=features, normalize=True, reset_real_features=False)
     with warnings.catch_warnings():  # that it keeps the features in memory: a few MB for these data sets
         warnings.filterwarnings("ignore", ".*will save all extracted features.*")
-        kid = KernelInceptionDistance(feature=features, normalize=True, subset_size=min(100, len(fakes)), subsets=50)
+        kid = KernelInceptionDistance(feature=features, normalize=True, subset_size=min(100, len(fakes), len(held_x)),
+                                      subsets=50)
     for metric in (fid, kid):
         for chunk in held_x.split(1000):
             metric.update(chunk, real=True)
