@@ -97,19 +97,22 @@ def check_hydra_settings(overrides: Sequence[str], config_name: str) -> None:
             raise UserError(f"{parent}.{name} is not a setting; {parent} has {', '.join(sorted(node))}")
 
 
-def check_values(overrides: Sequence[str], config_name: str, dirs: Sequence[Path] = ()) -> None:
-    """Raise UserError for a setting of the command line (every value of a sweep) that the config's schema does not
-    allow, before Hydra runs anything or makes a folder."""
-    first, sweeps = sweep_values([o for o in overrides if not o.startswith(("hydra", "-"))])
+def composed(config_name: str, overrides: Sequence[str], dirs: Sequence[Path] = ()) -> DictConfig | None:
+    """The command's config composed with `overrides` and the user's config folders `dirs`; None where Hydra refuses
+    them (its own message follows when the command runs)."""
     if dirs:
-        first.append(f"hydra.searchpath=[{','.join(f'file://{folder}' for folder in dirs)}]")
+        overrides = [*overrides, f"hydra.searchpath=[{','.join(f'file://{folder}' for folder in dirs)}]"]
     try:
         with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-            cfg = compose(config_name, overrides=first)
-    except Exception:  # an unknown option or value Hydra reports itself
-        return
+            return compose(config_name, overrides=list(overrides))
+    except Exception:
+        return None
+
+
+def check_values(cfg: DictConfig, sweeps: dict[str, list[Any]], config_name: str, groups_: set[str]) -> None:
+    """Raise UserError for a setting of `cfg` (composed with the first value of each sweep) or another value of a
+    sweep of a setting that the config's schema does not allow, before Hydra runs anything or makes a folder."""
     validate(cfg, config_name)
-    groups_ = groups(dirs)
     for key, values in sweeps.items():
         if key in groups_:
             continue
@@ -163,11 +166,12 @@ def groups(dirs: Sequence[Path] = ()) -> set[str]:
 
 
 def check_overrides(overrides: Sequence[str], config_name: str) -> None:
-    """Raise UserError for an override whose key the config does not have, naming the closest key that exists.
+    """Raise UserError for an override whose key the config does not have, naming the closest key that exists, or
+    whose value (any value of a sweep) its schema does not allow.
 
-    Composes the config with the command line's group choices (the first of a swept list) and its user config
-    folders, and looks up every `KEY=VALUE`; Hydra's own message for a typo is several lines and suggests `+KEY`,
-    which is the wrong fix.
+    Composes the config once with the command line (each sweep at its first value) and its user config folders, and
+    looks up every `KEY=VALUE` in it; where Hydra refuses that line, the group choices alone name the unknown key.
+    Hydra's own message for a typo is several lines and suggests `+KEY`, which is the wrong fix.
     """
     overrides, dirs = user_config_dirs(overrides)
     check_group_keys(overrides, config_name, dirs)
@@ -180,12 +184,11 @@ def check_overrides(overrides: Sequence[str], config_name: str) -> None:
             choices.append(f"{key}={value if value.startswith('[') else value.split(',')[0]}")  # a list, or a sweep's first
         else:
             assignments.append(key)
-    if dirs:
-        choices.append(f"hydra.searchpath=[{','.join(f'file://{folder}' for folder in dirs)}]")
-    try:
-        with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-            cfg = compose(config_name, overrides=choices)
-    except Exception:  # an unknown group option: Hydra's own message lists the options
+    first, sweeps = sweep_values([o for o in overrides if not o.startswith(("hydra", "-"))])
+    whole = composed(config_name, first, dirs)  # one composition serves the keys and the values
+    # Hydra refuses the line: the group choices alone name an unknown key, if that is why
+    cfg = whole if whole is not None else composed(config_name, choices, dirs)
+    if cfg is None:  # an unknown group option: Hydra's own message lists the options
         return
     known = keys_of(cfg)
     for key in assignments:
@@ -194,7 +197,8 @@ def check_overrides(overrides: Sequence[str], config_name: str) -> None:
             hint = (f"did you mean {close[0]}?" if close else f"the settings are {', '.join(cfg)}"
                     if config_name in COMMANDS else f"see conf/{config_name}.yaml and its groups for the keys")
             raise UserError(f"{key} is not a setting; {hint}")
-    check_values(overrides, config_name, dirs)
+    if whole is not None:
+        check_values(whole, sweeps, config_name, known_groups)
     check_hydra_settings(overrides, config_name)
 
 
