@@ -113,3 +113,15 @@ def test_a_learned_label_check_prints_no_library_tips_or_warnings(tmp_path, comm
     assert result.returncode == 0, result.stderr[-2000:]
     chatter = [line for line in (result.stdout + result.stderr).splitlines() if re.search(r"warn|\btip\b", line, re.I)]
     assert not chatter and not [str(w.message) for w in caught] and "check these" in result.stdout, chatter
+
+
+@pytest.mark.parametrize("name, args", [
+    ("train", ["experiment=baseline", "seed=[0,1"]),
+    ("predict", ["some.ckpt", "in.png", "out=it's"]),
+    ("report", ["sweep", "out=a=b"]),
+])
+def test_a_setting_hydras_grammar_cannot_read_is_one_line_saying_how_to_quote(name, args, tmp_path, command):
+    result = command(importlib.import_module(f"ganaug.{name}").cli, *args, cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert f"{args[-1]}: not a setting Hydra can read (" in result.stderr and "KEY='...'" in result.stderr
+    assert list(tmp_path.iterdir()) == []

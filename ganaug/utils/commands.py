@@ -11,18 +11,11 @@ from typing import Callable
 
 from ganaug.schema.commands import COMMANDS
 from ganaug.utils import runtime
-from ganaug.utils.config import check_overrides, groups
+from ganaug.utils.config import HYDRA_FLAGS, INFO_VALUES, VALUED_FLAGS, check_overrides, groups
 from ganaug.utils.errors import UserError, exit_on_user_error
 
 HELP_FLAGS = ("-h", "--help")
 SHOWING_FLAGS = {*HELP_FLAGS, "--hydra-help", "-c", "--cfg", "-i", "--info"}  # they only show: nothing to check
-# Hydra's flags, and those of them that take the next argument as their value.
-HYDRA_FLAGS = {"-h", "--help", "--hydra-help", "--version", "-c", "--cfg", "--resolve", "-p", "--package", "-r",
-               "--run", "-m", "--multirun", "-sc", "--shell-completion", "-cp", "--config-path", "-cn",
-               "--config-name", "-cd", "--config-dir", "--experimental-rerun", "-i", "--info"}
-VALUED_FLAGS = {"-c", "--cfg", "-p", "--package", "-cp", "--config-path", "-cn", "--config-name", "-cd",
-                "--config-dir", "--experimental-rerun", "-sc", "--shell-completion"}
-INFO_VALUES = {"all", "config", "defaults", "defaults-tree", "plugins", "searchpath"}
 OVERRIDE = re.compile(r"^[+~]{0,2}[A-Za-z_][\w.@/-]*(=|$)")
 
 

@@ -23,6 +23,13 @@ CONFIG_PACKAGE = "ganaug.conf"  # the configs ship inside the package; the repos
 CONFIG_PATH = f"pkg://{CONFIG_PACKAGE}"  # where the commands' @hydra.main finds them, however ganaug was installed
 CONFIG_DIR = str(files(CONFIG_PACKAGE))  # the same folder, for reading its files and for compose in tests
 USER_DIR_FLAGS = ("--config-dir", "-cd")  # Hydra's flag adding a user's folder of configs to the search path
+# Hydra's flags, and those of them that take the next argument as their value.
+HYDRA_FLAGS = {"-h", "--help", "--hydra-help", "--version", "-c", "--cfg", "--resolve", "-p", "--package", "-r",
+               "--run", "-m", "--multirun", "-sc", "--shell-completion", "-cp", "--config-path", "-cn",
+               "--config-name", "-cd", "--config-dir", "--experimental-rerun", "-i", "--info"}
+VALUED_FLAGS = {"-c", "--cfg", "-p", "--package", "-cp", "--config-path", "-cn", "--config-name", "-cd",
+                "--config-dir", "--experimental-rerun", "-sc", "--shell-completion"}
+INFO_VALUES = {"all", "config", "defaults", "defaults-tree", "plugins", "searchpath"}
 
 
 def plain(config: Any) -> Any:
@@ -165,6 +172,36 @@ def groups(dirs: Sequence[Path] = ()) -> set[str]:
     return {str(path.relative_to(root)) for root in (Path(CONFIG_DIR), *dirs) for path in root.rglob("*") if path.is_dir()}
 
 
+def settings_of(argv: Sequence[str]) -> list[str]:
+    """The command line without Hydra's flags and their values: its settings (`KEY=VALUE`, `+KEY=VALUE`, `~KEY`)."""
+    kept, args, previous = [], iter(argv), None
+    for arg in args:
+        flag = arg.partition("=")[0]
+        if flag in HYDRA_FLAGS:
+            if flag in VALUED_FLAGS and "=" not in arg:
+                next(args, None)
+        elif not (previous in ("-i", "--info") and arg in INFO_VALUES):
+            kept.append(arg)
+        previous = arg
+    return kept
+
+
+def check_grammar(argv: Sequence[str]) -> None:
+    """Raise UserError for a setting Hydra's override grammar cannot read, in one line where Hydra's is several."""
+    parser = OverridesParser.create()
+    for arg in settings_of(argv):
+        if arg.startswith("-"):
+            raise UserError(f"{arg.partition('=')[0]} is not a flag: the flags are Hydra's (-m, --cfg job, --config-dir DIR, "
+                            "--help) and settings are KEY=VALUE")
+        try:
+            parser.parse_overrides([arg])
+        except Exception as error:  # Hydra's OverrideParseException
+            reason = str(error).splitlines()[0].split(": ", 1)[-1] if str(error) else ""
+            reason = reason if reason and reason != arg else "a quote or bracket it cannot pair"
+            raise UserError(f"{arg}: not a setting Hydra can read ({reason}); write KEY=VALUE, with a value holding "
+                            "spaces, quotes, commas or brackets in quotes: KEY='...'") from None
+
+
 def check_overrides(overrides: Sequence[str], config_name: str) -> None:
     """Raise UserError for an override whose key the config does not have, naming the closest key that exists, or
     whose value (any value of a sweep) its schema does not allow.
@@ -174,6 +211,7 @@ def check_overrides(overrides: Sequence[str], config_name: str) -> None:
     Hydra's own message for a typo is several lines and suggests `+KEY`, which is the wrong fix.
     """
     overrides, dirs = user_config_dirs(overrides)
+    check_grammar(overrides)
     check_group_keys(overrides, config_name, dirs)
     choices, assignments, known_groups = [], [], groups(dirs)
     for arg in overrides:
