@@ -81,10 +81,21 @@ def main(cfg: DictConfig) -> None:
             ship(settings, "gan", torch.load(checkpoint, map_location="cpu", weights_only=True)["state_dict"], measures, command)
 
 
-if __name__ == "__main__":
+# The networks train and log under pretrain.cache_dir: Hydra's run folder and log file would be empty records.
+NO_RUN_FOLDER = ("hydra.run.dir=.", "hydra.output_subdir=null", "hydra/job_logging=stdout")
+
+
+def cli(argv: list[str]) -> None:
+    """The command line: `--ship` and `pretrain=` read here, the rest checked and given to Hydra."""
     runtime.setup()
-    argv = [arg for arg in sys.argv[1:] if not arg.startswith("pretrain=") and arg != SHIP]
-    sys.argv[1:] = argv + ["pretrain=builtin"] + (["+ship_to_package=true"] if SHIP in sys.argv else [])
+    settings = [arg for arg in argv if not arg.startswith("pretrain=") and arg != SHIP]
+    chosen = {arg.partition("=")[0] for arg in settings}
+    settings += [arg for arg in NO_RUN_FOLDER if arg.partition("=")[0] not in chosen]
+    sys.argv[1:] = settings + ["pretrain=builtin"] + (["+ship_to_package=true"] if SHIP in argv else [])
     with exit_on_user_error("ganaug.pretrain"):
         check_overrides(sys.argv[1:], "train")
     main()
+
+
+if __name__ == "__main__":
+    cli(sys.argv[1:])

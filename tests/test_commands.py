@@ -125,3 +125,12 @@ def test_a_setting_hydras_grammar_cannot_read_is_one_line_saying_how_to_quote(na
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
     assert f"{args[-1]}: not a setting Hydra can read (" in result.stderr and "KEY='...'" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_pretrain_with_the_shipped_networks_says_where_they_are_and_leaves_no_folder(tmp_path, command):
+    from ganaug.pretrain import cli as pretrain_cli
+
+    result = command(pretrain_cli, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "classifier: shipped with the package" in result.stdout and "GAN: shipped with the package" in result.stdout
+    assert list(tmp_path.iterdir()) == []
