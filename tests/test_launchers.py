@@ -92,8 +92,8 @@ def test_a_two_run_sweep_through_a_launcher_completes_and_is_reported(tmp_path, 
     assert sorted(r["seed"] for r in runs) == [0, 1] and all(r["status"] == "complete" for r in runs)
     report([str(tmp_path / "sweep")])
     assert re.search(r"\| baseline [^|]*\| 2 \|", (tmp_path / "sweep" / "report.md").read_text())  # both runs
-    if launcher != "submitit_local":  # side by side: each progress line says which run it is
-        assert re.search(r"#0 classifier: 100%", result.stderr) and re.search(r"#1 classifier: 100%", result.stderr)
+    if launcher != "submitit_local":  # side by side: each progress line (a log line, on stdout) says which run it is
+        assert re.search(r"#0 classifier: 100%", result.stdout) and re.search(r"#1 classifier: 100%", result.stdout)
 
 
 @pytest.mark.slow
