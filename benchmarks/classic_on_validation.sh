@@ -13,28 +13,4 @@ mkdir -p "$(dirname "$OUT")"
   paths.root="$OUT" hydra.sweep.dir="$OUT/with_elastic" > "$OUT.with_elastic.log" 2>&1
 "$PY" -m ganaug.train experiment=classic -m augment.random_affine=true augment.elastic=false seed="$SEEDS" \
   paths.root="$OUT" hydra.sweep.dir="$OUT/affine_only" > "$OUT.affine_only.log" 2>&1
-"$PY" - "$OUT" <<'PYEOF'
-import json, sys
-from pathlib import Path
-from ganaug.evaluation.statistics import summarize
-out = Path(sys.argv[1])
-runs = [json.loads(p.read_text()) for p in sorted(out.glob("*/*/metrics.json"))]
-def recipe(m):
-    a = m["config"]["augment"]
-    return " + ".join(name for name, on in (("random affine", a["random_affine"]), ("elastic", a["elastic"])) if on)
-by = {}
-for m in runs:
-    if m.get("status") == "complete":
-        by.setdefault(recipe(m), {})[m["seed"]] = m
-default = by["elastic"]
-for name, seeds in by.items():
-    line = [f"{name:<24}", f"{len(seeds)} seeds"]
-    for key in ("val_acc", "test_acc"):
-        s = summarize([100 * m[key] for m in seeds.values()])
-        line.append(f"{key} {s.mean:.2f} ± {s.ci95:.2f}")
-    if name != "elastic":
-        for key in ("val_acc", "test_acc"):
-            d = summarize([100 * (seeds[k][key] - default[k][key]) for k in seeds if k in default])
-            line.append(f"{key} vs elastic alone, paired {d.mean:+.2f} ± {d.ci95:.2f}")
-    print(" | ".join(line))
-PYEOF
+"$PY" benchmarks/paired_on_validation.py "$OUT" --default "augment.random_affine=False,experiment=classic"
