@@ -46,3 +46,11 @@ def test_a_stray_argument_is_one_line_saying_what_the_command_takes(name, argv, 
 def test_the_reports_old_flags_are_still_read():
     assert hydra_arguments("report", ["a", "b", "--out", "docs/x", "--curve"]) == ["sweeps=['a','b']", "out='docs/x'", "curve=true"]
     assert hydra_arguments("report", ["a", "--out=y"]) == ["sweeps=['a']", "out='y'"]
+
+
+@pytest.mark.parametrize("path", ["C:\\digits\\run.ckpt", "it's.ckpt", "ends\\", "x\\'y", "a,b=c [d]"])
+def test_a_path_reaches_the_command_as_written(path):
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    setting = hydra_arguments("export", [path, "out=m.onnx"])[0]
+    assert OverridesParser.create().parse_overrides([setting])[0].value() == path

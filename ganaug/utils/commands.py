@@ -30,8 +30,10 @@ def is_override(arg: str) -> bool:
 
 
 def quoted(path: str) -> str:
-    """A path as a quoted value of Hydra's override grammar (commas, `=` and brackets kept as they are)."""
-    return "'" + path.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    """A path as a quoted value of Hydra's override grammar (commas, `=` and brackets kept as they are): a quote
+    escaped, and the backslashes before a quote or the end doubled (elsewhere the grammar keeps them as they are)."""
+    escaped = re.sub(r"(\\+)(?='|$)", lambda run: run.group(1) * 2, path)
+    return "'" + escaped.replace("'", "\\'") + "'"
 
 
 def hydra_arguments(name: str, argv: list[str]) -> list[str]:
