@@ -55,7 +55,7 @@ def train(cfg, dm, iterations: int, out: Path, callbacks=(), label: bool = False
     gan = new_gan(cfg.gan, dm, None)
     if label:
         labelled(gan)
-    trainer = make_trainer(Workspace(out, cfg.trainer, cfg.get("logger")), "gan", callbacks=list(callbacks), max_steps=gan.optimizer_steps * iterations)
+    trainer = make_trainer(Workspace.of(cfg, out), "gan", callbacks=list(callbacks), max_steps=gan.optimizer_steps * iterations)
     start = time.perf_counter()
     trainer.fit(gan, train_dataloaders=dm.real_loader(batch_size=cfg.gan.batch_size))
     return time.perf_counter() - start

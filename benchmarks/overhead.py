@@ -80,7 +80,7 @@ class OneWeight(pl.LightningModule):
 
 def lightning_loop(cfg, dm, epochs: int, out: Path) -> None:
     """`OneWeight` through the Trainer as the CNN's is made, on the CNN's batches."""
-    trainer = make_trainer(Workspace(out, cfg.trainer, cfg.get("logger")), "loop", max_epochs=epochs, limit_val_batches=0)
+    trainer = make_trainer(Workspace.of(cfg, out), "loop", max_epochs=epochs, limit_val_batches=0)
     trainer.fit(OneWeight(), train_dataloaders=dm.train_dataloader())
 
 

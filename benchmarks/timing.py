@@ -26,14 +26,14 @@ def ganaug_cnn(cfg, dm, fakes, epochs: int, out: Path, training_step=None) -> No
     if training_step is not None:
         classifier.training_step = MethodType(training_step, classifier)
     # No held-out evaluation inside the timed epochs: the plain loop does none either.
-    trainer = make_trainer(Workspace(out, cfg.trainer, cfg.get("logger")), "classifier", max_epochs=epochs, limit_val_batches=0)
+    trainer = make_trainer(Workspace.of(cfg, out), "classifier", max_epochs=epochs, limit_val_batches=0)
     dm.fakes = fakes
     trainer.fit(classifier, train_dataloaders=dm.train_dataloader())
 
 
 def ganaug_gan(cfg, dm, steps: int, out: Path) -> None:
     gan = new_gan(cfg.gan, dm, None)  # DAGAN keeps the training images as its sources
-    trainer = make_trainer(Workspace(out, cfg.trainer, cfg.get("logger")), "gan", max_steps=2 * steps)
+    trainer = make_trainer(Workspace.of(cfg, out), "gan", max_steps=2 * steps)
     trainer.fit(gan, train_dataloaders=dm.real_loader(batch_size=cfg.gan.batch_size))
 
 

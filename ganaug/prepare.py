@@ -26,7 +26,7 @@ from ganaug.utils.trainers import Workspace
 def label_check_settings(cfg: DictConfig, output_dir: Path) -> tuple[LabelCheck, Workspace]:
     """The label check's own settings, cut out of `prepare`'s config, and the workspace its folds train in."""
     checking = LabelCheck(detached(cfg.check), cfg.seed, Pretraining(detached(cfg.pretrain), detached(cfg.classifier)))
-    return checking, Workspace(output_dir, detached(cfg.trainer), detached(cfg.get("logger")))
+    return checking, Workspace.of(cfg, output_dir)
 
 
 @hydra.main(version_base="1.3", config_path=CONFIG_PATH, config_name="prepare")

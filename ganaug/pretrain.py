@@ -60,7 +60,7 @@ def main(cfg: DictConfig) -> None:
     given = [o for o in HydraConfig.get().overrides.task if not o.startswith(("pretrain=", "+ship_to_package"))]
     command = " ".join(["python -m ganaug.pretrain", *given, SHIP])
     settings = Pretraining(detached(cfg.pretrain), detached(cfg.classifier), detached(cfg.gan))
-    work = Workspace(Path(HydraConfig.get().runtime.output_dir), detached(cfg.trainer), detached(cfg.get("logger")))
+    work = Workspace.of(cfg, Path(HydraConfig.get().runtime.output_dir))
     classifier_shipped = starting_points.shipped(settings, "classifier", *CLASSIFIER_KEYS)
     if classifier_shipped.is_file() and not shipping:
         print(f"classifier: shipped with the package, {classifier_shipped}")

@@ -38,7 +38,7 @@ def stage_settings(cfg: DictConfig, output_dir: Path) -> Stages:
     control = Control(recipe, data, pretrain, Path(cfg.paths.control_cache)) if adds_fakes and cfg.control else None
     return Stages(data=data, pretraining=Pretraining(pretrain, recipe.classifier, gan), recipe=recipe,
                   generation=generation, control=control,
-                  work=Workspace(output_dir, detached(cfg.trainer), detached(cfg.get("logger")), bool(cfg.resume)))
+                  work=Workspace.of(cfg, output_dir))
 
 
 def load_data(data: DictConfig, pretrain: DictConfig) -> DigitsDataModule:

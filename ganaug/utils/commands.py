@@ -11,7 +11,7 @@ from typing import Callable
 
 from ganaug.schema.commands import COMMANDS
 from ganaug.utils import runtime
-from ganaug.utils.config import HYDRA_FLAGS, INFO_VALUES, VALUED_FLAGS, check_overrides, groups
+from ganaug.utils.config import check_overrides, groups, split_flags
 from ganaug.utils.errors import UserError, exit_on_user_error
 
 HELP_FLAGS = ("-h", "--help")
@@ -40,27 +40,21 @@ def hydra_arguments(name: str, argv: list[str]) -> list[str]:
     """The command line with its positional paths written as the command's settings (the first as `first=`, the
     others as the list `rest=[...]`); a flag that is not Hydra's is a UserError."""
     schema = COMMANDS[name]
-    kept, positional, args = [], [], iter(argv)
-    for arg in args:
-        if arg.startswith("-"):
-            flag, has_value, value = arg.partition("=")
-            setting = getattr(schema, "flags", {}).get(flag)
-            if setting is not None:
-                kept.append(setting if "=" in setting else f"{setting}={quoted(value if has_value else next(args, ''))}")
-                continue
-            if flag not in HYDRA_FLAGS:
-                raise UserError(f"{flag} is not a flag of ganaug.{name}; its settings are KEY=VALUE "
-                                f"(usage: {schema.usage}; --help lists them)")
-            kept.append(arg)
-            if flag in VALUED_FLAGS and "=" not in arg:
-                kept.append(next(args, ""))
-            continue
-        if kept and kept[-1] in ("-i", "--info") and arg in INFO_VALUES:
-            kept.append(arg)
-        elif is_override(arg):
-            kept.append(arg)
+    renamed, args = [], iter(argv)
+    for arg in args:  # an older command line's flags, as the settings they are now
+        flag, has_value, value = arg.partition("=")
+        setting = getattr(schema, "flags", {}).get(flag)
+        if setting is None:
+            renamed.append(arg)
         else:
-            positional.append(arg)
+            renamed.append(setting if "=" in setting else f"{setting}={quoted(value if has_value else next(args, ''))}")
+    flags, rest = split_flags(renamed)
+    kept, positional = [], []
+    for arg in rest:
+        if arg.startswith("-"):
+            raise UserError(f"{arg.partition('=')[0]} is not a flag of ganaug.{name}; its settings are KEY=VALUE "
+                            f"(usage: {schema.usage}; --help lists them)")
+        (kept if is_override(arg) else positional).append(arg)
     settings = []
     if schema.first is not None and positional:
         settings.append(f"{schema.first}={quoted(positional.pop(0))}")
@@ -69,7 +63,7 @@ def hydra_arguments(name: str, argv: list[str]) -> list[str]:
             raise UserError(f"{positional[0]}: not a setting (KEY=VALUE) and {name} takes one path only; "
                             f"usage: {schema.usage}")
         settings.append(f"{schema.rest}=[{','.join(map(quoted, positional))}]")
-    return [*settings, *kept]
+    return [*settings, *kept, *flags]
 
 
 def run_command(name: str, main: Callable[[], None], argv: list[str] | None) -> None:

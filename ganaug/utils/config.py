@@ -172,24 +172,26 @@ def groups(dirs: Sequence[Path] = ()) -> set[str]:
     return {str(path.relative_to(root)) for root in (Path(CONFIG_DIR), *dirs) for path in root.rglob("*") if path.is_dir()}
 
 
-def settings_of(argv: Sequence[str]) -> list[str]:
-    """The command line without Hydra's flags and their values: its settings (`KEY=VALUE`, `+KEY=VALUE`, `~KEY`)."""
-    kept, args, previous = [], iter(argv), None
+def split_flags(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Hydra's flags with their values, and the rest of the command line (its settings, and anything else)."""
+    flags, rest, args = [], [], iter(argv)
     for arg in args:
         flag = arg.partition("=")[0]
         if flag in HYDRA_FLAGS:
+            flags.append(arg)
             if flag in VALUED_FLAGS and "=" not in arg:
-                next(args, None)
-        elif not (previous in ("-i", "--info") and arg in INFO_VALUES):
-            kept.append(arg)
-        previous = arg
-    return kept
+                flags.append(next(args, ""))
+        elif flags[-1:] in (["-i"], ["--info"]) and arg in INFO_VALUES:
+            flags.append(arg)
+        else:
+            rest.append(arg)
+    return flags, rest
 
 
 def check_grammar(argv: Sequence[str]) -> None:
     """Raise UserError for a setting Hydra's override grammar cannot read, in one line where Hydra's is several."""
     parser = OverridesParser.create()
-    for arg in settings_of(argv):
+    for arg in split_flags(argv)[1]:
         if arg.startswith("-"):
             raise UserError(f"{arg.partition('=')[0]} is not a flag: the flags are Hydra's (-m, --cfg job, --config-dir DIR, "
                             "--help) and settings are KEY=VALUE")

@@ -16,6 +16,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 from pytorch_lightning.callbacks import Callback, ModelCheckpoint
 
+from ganaug.utils.config import detached
 from ganaug.utils.loggers import phase_loggers
 from ganaug.utils.progress import progress_callbacks
 
@@ -41,6 +42,11 @@ class Workspace:
     trainer: DictConfig
     logger: DictConfig | None = None
     resume: bool = False
+
+    @classmethod
+    def of(cls, cfg: DictConfig, output_dir: Path) -> Workspace:
+        """A command's workspace: its `trainer` and `logger` groups on their own, `resume` where it has one."""
+        return cls(output_dir, detached(cfg.trainer), detached(cfg.get("logger")), bool(cfg.get("resume", False)))
 
     def at(self, output_dir: Path) -> Workspace:
         """The same trainer and loggers, writing into `output_dir`."""
