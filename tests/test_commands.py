@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FAST
-from omegaconf import OmegaConf
+from omegaconf import DictConfig, OmegaConf
 
 from ganaug.__main__ import main as ganaug_main
 from ganaug.prepare import cli as prepare_cli
@@ -134,3 +134,20 @@ def test_pretrain_with_the_shipped_networks_says_where_they_are_and_leaves_no_fo
     assert result.returncode == 0, result.stderr[-2000:]
     assert "classifier: shipped with the package" in result.stdout and "GAN: shipped with the package" in result.stdout
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["train", "prepare"])
+def test_help_names_every_option_of_every_group_the_command_has(name, capsys):
+    """Its usage, every option of each of its config groups (the schemas Hydra also holds are not options)."""
+    command = importlib.import_module(f"ganaug.{name}")
+    with pytest.raises(SystemExit) as stopped:
+        command.cli(["--help"])
+    out = capsys.readouterr().out
+    assert stopped.value.code == 0 and out.startswith(f"usage: python -m ganaug.{name}") and "schema" not in out
+    defaults = OmegaConf.load(Path(CONFIG_DIR) / f"{name}.yaml").defaults
+    groups = [next(iter(entry)) for entry in defaults if isinstance(entry, DictConfig)]
+    for group in (g for g in groups if not g.startswith(("hydra", "override"))):
+        line = re.search(rf"^  {group} +(.*)$", out, re.M)
+        assert line, f"{name} --help does not list {group}"
+        for option in (path.stem for path in (Path(CONFIG_DIR) / group).glob("*.yaml")):
+            assert re.search(rf"\b{option}\b", line[1]), f"{name} --help does not name {group}={option}"

@@ -2,17 +2,20 @@
 word not allowed or a key that does not exist ends with one line naming the key, and nothing is written."""
 import copy
 import string
+from pathlib import Path
 
 import pytest
 from hydra import compose, initialize_config_dir
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, ValidationError
 
+from ganaug.schema.commands import COMMANDS
 from ganaug.schema.groups import Train
-from ganaug.schema.validation import field_of
+from ganaug.schema.store import STORED
+from ganaug.schema.validation import field_of, refused
 from ganaug.train import cli
-from ganaug.utils.config import CONFIG_DIR, validate
+from ganaug.utils.config import CONFIG_DIR, check_overrides, validate
 from ganaug.utils.errors import UserError
 
 # The settings that once ended in a traceback from deep inside a constructor, or were taken as they were.
@@ -88,7 +91,19 @@ def kind(value: object) -> str | None:
 SETTINGS = sorted({(name, key) for name, cfg in CONFIGS.items() for key, value in leaves(cfg) if kind(value)})
 NODES = sorted({(name, key.rsplit(".", 1)[0]) for name, cfg in CONFIGS.items() for key, _ in leaves(cfg) if "." in key})
 words = st.text(string.ascii_lowercase + "_", min_size=3, max_size=12).filter(
-    lambda w: w not in ("true", "false", "null", "none", "auto", "nan", "inf"))
+    lambda w: w not in ("true", "false", "yes", "off", "null", "none", "auto", "nan", "inf"))  # OmegaConf reads
+# yes and off as switches
+
+
+def refusal(cfg: DictConfig, key: str, value: object) -> str:
+    """The one line a value gets where it is wrong: OmegaConf's refusal for its field's type, or the schema's."""
+    try:
+        OmegaConf.update(cfg, key, value)
+    except ValidationError as error:
+        return refused(error)
+    with pytest.raises(UserError) as error:
+        validate(cfg)
+    return str(error.value)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -96,11 +111,8 @@ words = st.text(string.ascii_lowercase + "_", min_size=3, max_size=12).filter(
 def test_numbers_and_switches_refuse_words(setting, word):
     """Drawn from every config: a number or a switch set to a word is refused, in one line naming it."""
     name, key = setting
-    cfg = copy.deepcopy(CONFIGS[name])
-    OmegaConf.update(cfg, key, word)
-    with pytest.raises(UserError) as error:
-        validate(cfg)
-    assert str(error.value).startswith(f"{key}=") and "\n" not in str(error.value)
+    message = refusal(copy.deepcopy(CONFIGS[name]), key, word)
+    assert message.startswith(f"{key}=") and "\n" not in message
 
 
 @settings(max_examples=100, deadline=None)
@@ -128,3 +140,41 @@ def test_every_setting_of_every_config_has_a_check_in_the_schema(setting):
 def test_the_shipped_configs_pass_their_own_schema():
     for cfg in CONFIGS.values():
         validate(cfg)
+
+
+OPTIONS = sorted((path.parent.name, path.stem) for group in {name.partition("/")[0] for name in STORED if "/" in name} for path in (Path(CONFIG_DIR) / group).glob("*.yaml"))
+
+
+@pytest.mark.parametrize("group, option", OPTIONS)
+def test_every_group_option_extends_its_schema(group, option):
+    """OmegaConf holds each shipped option's settings to their types (the composed group is of its schema's type),
+    and the option's YAML gives every setting of its schema a value."""
+    cfg = composed(f"{group}={option}")
+    node = cfg[group]
+    for part in node.values() if group == "logger" else [node]:  # a logger option is one named entry
+        assert OmegaConf.get_type(part) in STORED.values(), f"{group}={option}"
+    assert not OmegaConf.missing_keys(cfg)
+
+
+@pytest.mark.parametrize("name", ["train", "prepare", *COMMANDS])
+def test_every_commands_config_extends_its_schema(name):
+    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
+        assert OmegaConf.get_type(compose(name)) is STORED[name]
+
+
+def test_a_wrong_type_in_a_users_config_file_is_one_line_naming_the_file(tmp_path):
+    (tmp_path / "experiment").mkdir()
+    (tmp_path / "experiment" / "mine.yaml").write_text(
+        "# @package _global_\ndefaults:\n  - augmented\n  - _self_\nexperiment_name: mine\naugment:\n  ratio: lots\n")
+    with pytest.raises(UserError) as error:
+        check_overrides(["--config-dir", str(tmp_path), "experiment=mine"], "train")
+    assert str(error.value) == ("augment.ratio='lots' is not allowed in experiment/mine.yaml: use a number > 0 (fakes "
+                                "per real image)")
+
+
+def test_a_users_own_data_class_keeps_its_own_settings(tmp_path):
+    """A group option of the user's that extends no schema (their own data set class) is not held to ours."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "own.yaml").write_text("_target_: mine.OwnDigits\nn_per_class: 30\ncolor: blue\n")
+    cfg = composed("data=own", f"hydra.searchpath=[file://{tmp_path}]", "data.color=red")
+    assert OmegaConf.to_container(cfg.data) == {"_target_": "mine.OwnDigits", "n_per_class": 30, "color": "red"}

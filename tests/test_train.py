@@ -120,7 +120,7 @@ def test_an_experiment_hydra_does_not_know_is_refused_by_the_command(tmp_path, c
 @pytest.mark.parametrize(
     "override, expected",
     [
-        ("augment.ratio=-1", "ganaug: error: augment.ratio=-1 is not allowed: use a number > 0"),
+        ("augment.ratio=-1", "ganaug: error: augment.ratio=-1.0 is not allowed: use a number > 0"),
         ("augment.ratoi=1", "ganaug: error: augment.ratoi is not a setting; did you mean augment.ratio?"),
     ],
 )

@@ -3,7 +3,7 @@ generated from the configs and their schema (`ganaug.schema`), so that neither i
 from __future__ import annotations
 
 import re
-from dataclasses import fields, is_dataclass
+from dataclasses import fields
 from pathlib import Path
 from typing import Any, get_type_hints
 
@@ -14,6 +14,7 @@ from omegaconf import OmegaConf
 from ganaug.schema.commands import COMMANDS
 from ganaug.schema.groups import GENERATIONS, Prepare, Train
 from ganaug.schema.targets import TARGETS
+from ganaug.schema.validation import nested_schema
 from ganaug.utils.config import CONFIG_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,10 +40,9 @@ def rows(node: dict, schema: type | None, prefix: str, trains_column: bool = Tru
         if key.startswith("_"):
             continue
         field = known.get(key)
-        chooser = getattr(schema, "schema_of", {}).get(key) if schema is not None else None
-        inner = chooser(value) if chooser and isinstance(value, dict) else hints.get(key)
         if isinstance(value, dict):
-            out += rows(value, inner if is_dataclass(inner) else None, f"{prefix}{key}.", trains_column)
+            inner = nested_schema(schema, key, hints.get(key), value)[1] if field is not None else None
+            out += rows(value, inner, f"{prefix}{key}.", trains_column)
             continue
         allowed = field.metadata.get("allowed", "") if field is not None else ""
         trains = "" if field is None else ("yes" if field.metadata.get("trains") else "no")
@@ -72,9 +72,9 @@ def settings() -> str:
         parts += ["", "## `python -m ganaug.train`"]
         top = {k: v for k, v in train.items() if not isinstance(v, dict)}
         parts.append(table("### The run", top, Train, ""))
-        for group, schema in (("augment", None), ("classifier", None), ("pretrain", None), ("paths", None)):
-            kind = get_type_hints(Train)[group]
-            parts.append(table(f"### `{group}`", train[group], kind, f"{group}."))
+        for group in ("augment", "classifier", "pretrain", "paths"):
+            schema = nested_schema(Train, group, get_type_hints(Train)[group], train[group])[1]
+            parts.append(table(f"### `{group}`", train[group], schema, f"{group}."))
         for group, options in OPTIONS.items():
             for option in options:
                 node = OmegaConf.to_container(compose("train", overrides=[f"{group}={option}"]), resolve=False)[group]

@@ -6,7 +6,7 @@ naming a setting takes the next argument as its value, one naming `KEY=VALUE` is
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, List, Optional
 
 from ganaug.schema.fields import COUNT, FLAG, POSITIVE_INT, at_least, optional, setting, text
 
@@ -34,13 +34,12 @@ class Predict:
     first: ClassVar[str | None] = "checkpoint"
     rest: ClassVar[str | None] = "inputs"
 
-    checkpoint: Any = setting(None, *CHECKPOINT)
-    inputs: Any = setting(None, paths, "a list of image files and folders, e.g. inputs=[a.png,digits/]",
-                          factory=list)
-    out: Any = setting(None, text, "a folder path")
-    sheet: Any = setting(None, optional(text), "a photo's path, or null")
-    rows: Any = setting(None, optional(at_least(1)), "null or an integer >= 1")
-    cols: Any = setting(None, optional(at_least(1)), "null or an integer >= 1")
+    checkpoint: str = setting(*CHECKPOINT)
+    inputs: List[str] = setting(paths, "a list of image files and folders, e.g. inputs=[a.png,digits/]")
+    out: str = setting(text, "a folder path")
+    sheet: Optional[str] = setting(optional(text), "a photo's path, or null")
+    rows: Optional[int] = setting(optional(at_least(1)), "null or an integer >= 1")
+    cols: Optional[int] = setting(optional(at_least(1)), "null or an integer >= 1")
 
     @staticmethod
     def together(node: dict, path: str) -> str | None:
@@ -57,8 +56,8 @@ class Export:
     first: ClassVar[str | None] = "checkpoint"
     rest: ClassVar[str | None] = None
 
-    checkpoint: Any = setting(None, *CHECKPOINT)
-    out: Any = setting(None, onnx_file, "a file name ending in .onnx, e.g. out=digits.onnx")
+    checkpoint: str = setting(*CHECKPOINT)
+    out: str = setting(onnx_file, "a file name ending in .onnx, e.g. out=digits.onnx")
 
 
 @dataclass
@@ -69,10 +68,10 @@ class Demo:
     first: ClassVar[str | None] = "checkpoint"
     rest: ClassVar[str | None] = None
 
-    checkpoint: Any = setting(None, *CHECKPOINT)
-    port: Any = setting(7860, port, "a port number between 1 and 65535")
-    host: Any = setting("127.0.0.1", text, "an address, e.g. 127.0.0.1 or 0.0.0.0")
-    collect: Any = setting(None, optional(text), "a folder path, or null")
+    checkpoint: str = setting(*CHECKPOINT)
+    port: int = setting(port, "a port number between 1 and 65535")
+    host: str = setting(text, "an address, e.g. 127.0.0.1 or 0.0.0.0")
+    collect: Optional[str] = setting(optional(text), "a folder path, or null")
 
 
 @dataclass
@@ -83,10 +82,10 @@ class Generate:
     first: ClassVar[str | None] = "checkpoint"
     rest: ClassVar[str | None] = None
 
-    checkpoint: Any = setting(None, *CHECKPOINT)
-    out: Any = setting(None, text, "a folder path")
-    n_per_class: Any = setting(10, *POSITIVE_INT)
-    seed: Any = setting(0, *COUNT)
+    checkpoint: str = setting(*CHECKPOINT)
+    out: str = setting(text, "a folder path")
+    n_per_class: int = setting(*POSITIVE_INT)
+    seed: int = setting(*COUNT)
 
 
 @dataclass
@@ -97,7 +96,7 @@ class Evaluate:
     first: ClassVar[str | None] = "checkpoint"
     rest: ClassVar[str | None] = None
 
-    checkpoint: Any = setting(None, *CHECKPOINT)
+    checkpoint: str = setting(*CHECKPOINT)
 
 
 @dataclass
@@ -109,10 +108,9 @@ class Report:
     rest: ClassVar[str | None] = "sweeps"
     flags: ClassVar[dict[str, str]] = {"--out": "out", "--curve": "curve=true"}  # the old command line's, still read
 
-    sweeps: Any = setting(None, paths, "a list of sweep folders, e.g. sweeps=[outputs/multirun/a,outputs/multirun/b]",
-                          factory=list)
-    out: Any = setting(None, optional(text), "a folder path, or null (the first sweep's folder)")
-    curve: Any = setting(False, *FLAG)
+    sweeps: List[str] = setting(paths, "a list of sweep folders, e.g. sweeps=[outputs/multirun/a,outputs/multirun/b]")
+    out: Optional[str] = setting(optional(text), "a folder path, or null (the first sweep's folder)")
+    curve: bool = setting(*FLAG)
 
     @staticmethod
     def together(node: dict, path: str) -> str | None:

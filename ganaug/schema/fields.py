@@ -1,22 +1,30 @@
-"""A schema field: its default, what it allows (a test and the words that say it), whether it changes what is trained
-and whether it changes what is measured (the caches' keys hold a field by these: a trained network's key the fields
-that train it, a cached result's key also those that change its numbers)."""
+"""A schema field: its type (OmegaConf holds every override to it), what it allows beyond its type (a test and the
+words that say it), whether it changes what is trained and whether it changes what is measured (the caches' keys
+hold a field by these: a trained network's key the fields that train it, a cached result's key also those that
+change its numbers). A field has no default of its own: the YAML file that extends the schema gives it."""
 from __future__ import annotations
 
 import dataclasses
 from typing import Any, Callable
 
+from omegaconf import MISSING
+
 Check = Callable[[Any], bool]
 
 
-def setting(default: Any = None, check: Check | None = None, allowed: str = "", trains: bool = True,
-            measures: bool | None = None, factory: Callable[[], Any] | None = None) -> Any:
+def setting(check: Check | None = None, allowed: str = "", trains: bool = True, measures: bool | None = None,
+            default: Any = MISSING) -> Any:
     """A dataclass field whose value must pass `check` (`allowed` says what passes), marked whether it `trains` and
-    whether it `measures` (by default: only where it trains; a field that only displays, logs or saves does neither)."""
+    whether it `measures` (by default: only where it trains; a field that only displays, logs or saves does neither).
+    `default` only for a field an extending YAML file may leave out (None: not set)."""
     metadata = {"check": check, "allowed": allowed, "trains": trains, "measures": trains if measures is None else measures}
-    if factory is not None:
-        return dataclasses.field(default_factory=factory, metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)
+
+
+def group(schema: type | None = None, trains: bool = True) -> Any:
+    """A field holding a config group (`data`, `gan`, ...) or a node built by `_target_`: the option chosen, or the
+    target, sets its settings; `schema` is what they are held to (None: the schema of its `_target_`)."""
+    return dataclasses.field(default=MISSING, metadata={"schema": schema, "trains": trains, "measures": trains})
 
 
 def is_int(v: Any) -> bool:

@@ -4,10 +4,11 @@ allowed and, for a key that does not exist, the closest one that does."""
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import Field, fields, is_dataclass
 from typing import Any, get_type_hints
 
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, ValidationError
 
 from ganaug.schema.targets import TARGETS
 
@@ -39,10 +40,14 @@ def schema_fields(schema: type) -> dict[str, tuple[Field, Any]]:
 
 def nested_schema(schema: type, name: str, kind: Any, value: Any) -> tuple[bool, type | None]:
     """Whether the setting `name` of `schema`, holding `value`, is a group of settings of its own, and that group's
-    schema: the one `schema.schema_of` picks for it (by a `_target_` inside it), or its field's dataclass."""
+    schema: the one `schema.schema_of` picks for it (by a `_target_` inside it), the one its field names (a config
+    group's), or its field's dataclass."""
     chooser = getattr(schema, "schema_of", {}).get(name)
     if chooser is not None and isinstance(value, dict):
         return True, chooser(value)
+    named = next((f.metadata.get("schema") for f in fields(schema) if f.name == name), None)
+    if named is not None:
+        return True, named
     if is_dataclass(kind):
         return True, kind
     return False, None
@@ -145,3 +150,17 @@ def keyed(node: Any, schema: type | None = None, measured: bool = False) -> Any:
         _, inner = nested_schema(schema, key, kind, value)
         kept[key] = keyed(value, inner, measured)
     return kept
+
+
+def refused(error: BaseException) -> str | None:
+    """The one-line message for a value OmegaConf refused while composing (Hydra's error for an override, or for a
+    config file, which it names), in the words of its schema field; None for any other error."""
+    cause = error if isinstance(error, ValidationError) else error.__cause__ or error.__context__
+    if not isinstance(cause, ValidationError) or not getattr(cause, "full_key", None):
+        return None
+    kind = cause.object_type if is_dataclass(cause.object_type) else None
+    field = next((f for f in fields(kind) if f.name == cause.key), None) if kind is not None else None
+    allowed = field.metadata.get("allowed") if field is not None else None
+    reason = f"use {allowed}" if allowed else str(cause.msg).splitlines()[0]
+    source = re.match(r"In '([^']+)'", str(error))
+    return f"{cause.full_key}={cause.value!r} is not allowed" + (f" in {source[1]}.yaml" if source else "") + f": {reason}"

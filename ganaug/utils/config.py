@@ -12,11 +12,11 @@ from typing import Any
 from hydra import compose, initialize_config_dir
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import ValueType
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, ValidationError
 
 from ganaug.schema.commands import COMMANDS
 from ganaug.schema.groups import Prepare, Train
-from ganaug.schema.validation import SchemaError, check
+from ganaug.schema.validation import SchemaError, check, refused
 from ganaug.utils.errors import UserError
 
 CONFIG_PACKAGE = "ganaug.conf"  # the configs ship inside the package; the repository's conf/ links to them
@@ -105,14 +105,18 @@ def check_hydra_settings(overrides: Sequence[str], config_name: str) -> None:
 
 
 def composed(config_name: str, overrides: Sequence[str], dirs: Sequence[Path] = ()) -> DictConfig | None:
-    """The command's config composed with `overrides` and the user's config folders `dirs`; None where Hydra refuses
-    them (its own message follows when the command runs)."""
+    """The command's config composed with `overrides` and the user's config folders `dirs`. Raises UserError where
+    OmegaConf refuses a value for its schema field's type; None where Hydra refuses them otherwise (an unknown key
+    is named by the caller, anything else by Hydra's own message when the command runs)."""
     if dirs:
         overrides = [*overrides, f"hydra.searchpath=[{','.join(f'file://{folder}' for folder in dirs)}]"]
     try:
         with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
             return compose(config_name, overrides=list(overrides))
-    except Exception:
+    except Exception as error:
+        message = refused(error)
+        if message:
+            raise UserError(message) from None
         return None
 
 
@@ -125,7 +129,10 @@ def check_values(cfg: DictConfig, sweeps: dict[str, list[Any]], config_name: str
             continue
         for value in values[1:]:
             other = copy.deepcopy(cfg)
-            OmegaConf.update(other, key, value, force_add=True)
+            try:
+                OmegaConf.update(other, key, value, force_add=True)
+            except ValidationError as error:
+                raise UserError(refused(error)) from None
             validate(other, config_name)
 
 
@@ -224,7 +231,7 @@ def check_overrides(overrides: Sequence[str], config_name: str) -> None:
             choices.append(f"{key}={value if value.startswith('[') else value.split(',')[0]}")  # a list, or a sweep's first
         else:
             assignments.append(key)
-    first, sweeps = sweep_values([o for o in overrides if not o.startswith(("hydra", "-"))])
+    first, sweeps = sweep_values([o for o in split_flags(overrides)[1] if not o.startswith("hydra")])
     whole = composed(config_name, first, dirs)  # one composition serves the keys and the values
     # Hydra refuses the line: the group choices alone name an unknown key, if that is why
     cfg = whole if whole is not None else composed(config_name, choices, dirs)
