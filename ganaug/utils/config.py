@@ -132,7 +132,7 @@ def check_values(cfg: DictConfig, sweeps: dict[str, list[Any]], config_name: str
             try:
                 OmegaConf.update(other, key, value, force_add=True)
             except ValidationError as error:
-                raise UserError(refused(error)) from None
+                raise UserError(refused(error) or f"{key}={value!r} is not allowed: {error.msg}") from None
             validate(other, config_name)
 
 
