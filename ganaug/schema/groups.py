@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Optional
 
-from ganaug.schema.fields import (COUNT, FLAG, NON_NEGATIVE, POSITIVE, POSITIVE_INT, SCHEDULE, at_least, between,
-                                  group, is_int, one_of, optional, setting, text)
+from ganaug.schema.fields import (COUNT, FLAG, NON_NEGATIVE, POSITIVE, POSITIVE_INT, at_least, between, group,
+                                  is_int, one_of, optional, setting, text)
+from ganaug.schema.targets import Optimiser
 
 OPTIMIZED_METRICS = ("val_acc", "val_gain")  # what a run may return to an optimising sweeper: validation only
 
@@ -92,12 +93,10 @@ GENERATIONS = {"ganaug.models.gan.GAN": AdversarialGeneration, "ganaug.models.da
 
 
 @dataclass
-class ClassifierTraining:
+class ClassifierTraining(Optimiser):
+    """How the pool classifier is trained (`pretrain.classifier_training`)."""
+
     batch_size: int = setting(*POSITIVE_INT)
-    lr: float = setting(*POSITIVE)
-    momentum: float = setting(*NON_NEGATIVE)
-    weight_decay: float = setting(*NON_NEGATIVE)
-    lr_schedule: str = setting(*SCHEDULE)
 
 
 @dataclass

@@ -77,12 +77,18 @@ class CNN:
 
 
 @dataclass
-class ClassifierModule:
-    net: Any = group()
+class Optimiser:
+    """How a classifier is optimised: SGD's rate, momentum and weight decay, and the rate's schedule."""
+
     lr: float = setting(*POSITIVE)
     momentum: float = setting(*NON_NEGATIVE)
     weight_decay: float = setting(*NON_NEGATIVE)
     lr_schedule: str = setting(*SCHEDULE)
+
+
+@dataclass
+class ClassifierModule(Optimiser):
+    net: Any = group()
     channels_last: bool = setting(*FLAG)
 
 
