@@ -14,7 +14,7 @@ from ganaug.pipeline.runner import run
 from ganaug.utils import results, runtime
 from ganaug.utils.config import CONFIG_PATH, check_overrides
 from ganaug.utils.errors import Diverged, exit_on_user_error
-from ganaug.utils.launching import default_launcher
+from ganaug.utils.launching import check_launcher, default_launcher
 from ganaug.utils.search_space import check_search
 from ganaug.utils.trainers import thread_count
 
@@ -52,6 +52,7 @@ def cli(argv: list[str]) -> None:
     Hydra."""
     with exit_on_user_error("ganaug"):
         check_search(argv)
+        check_launcher(argv)
         sys.argv[1:] = default_launcher(multirun_flag_first(argv))
         check_overrides(sys.argv[1:], "train")
     main()

@@ -55,6 +55,15 @@ def command(monkeypatch, capfd):
     return _run
 
 
+@pytest.fixture
+def no_hydra_plugins(monkeypatch):
+    """This process as where no Hydra plugin is installed (`pip install ganaug`, no extras): the package the plugins
+    share, `hydra_plugins`, cannot be imported."""
+    for name in [name for name in sys.modules if name == "hydra_plugins" or name.startswith("hydra_plugins.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "hydra_plugins", None)
+
+
 @pytest.fixture(autouse=True)
 def root_log_handlers_restored():
     """Each test leaves the root logger's handlers as it found them: a command run in this process lets Hydra add

@@ -9,6 +9,7 @@ from conftest import FAST
 from omegaconf import OmegaConf
 
 from ganaug.report import cli as report
+from ganaug.train import cli
 from ganaug.utils import launching
 from ganaug.utils.launching import default_launcher, runs_at_once, sweep_size
 from ganaug.utils.trainers import thread_count
@@ -66,12 +67,15 @@ def test_a_multirun_of_several_runs_goes_side_by_side_unless_a_launcher_is_named
     assert default_launcher(argv) == argv + added
 
 
-def test_without_the_joblib_launcher_or_a_second_core_a_multirun_goes_one_by_one(monkeypatch):
+def test_without_a_second_core_a_multirun_goes_one_by_one(monkeypatch):
     argv = ["-m", "seed=0,1,2"]
     monkeypatch.setattr("os.cpu_count", lambda: 1)
     assert default_launcher(argv) == argv
+
+
+def test_without_the_joblib_launcher_a_multirun_goes_one_by_one(monkeypatch, no_hydra_plugins):
+    argv = ["-m", "seed=0,1,2"]
     monkeypatch.setattr("os.cpu_count", lambda: 2)
-    monkeypatch.setattr("importlib.util.find_spec", lambda name: None)
     assert default_launcher(argv) == argv
 
 
@@ -117,3 +121,13 @@ def test_ctrl_c_stops_a_side_by_side_sweep_at_once_and_a_rerun_finishes_it(tmp_p
     result = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     assert [json.loads(p.read_text())["status"] for p in sorted(sweep.glob("*/metrics.json"))] == ["complete"] * 2
+
+
+@pytest.mark.parametrize("launcher", ["parallel", "slurm"])
+def test_a_launcher_whose_plugin_is_missing_is_one_line_saying_what_to_install(tmp_path, command, no_hydra_plugins,
+                                                                                launcher):
+    result = command(cli, "-m", "experiment=baseline", "seed=0,1", f"hydra/launcher={launcher}",
+                     f"paths.root={tmp_path / 'out'}", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert f"hydra/launcher={launcher} needs Hydra's plugin" in result.stderr and "ganaug[launchers]" in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -9,7 +9,6 @@ import yaml
 from conftest import FAST
 
 from ganaug.train import cli
-from ganaug.utils import search_space
 
 SEARCH = ("-m", "hparams_search=fake_ratio", *FAST, "hydra/launcher=basic", "hydra.sweeper.n_trials=2")
 
@@ -55,10 +54,7 @@ def test_a_search_space_with_values_a_run_refuses_is_one_line_and_writes_nothing
     assert not (tmp_path / "out").exists()
 
 
-def test_a_search_without_optuna_says_what_to_install(tmp_path, command, monkeypatch):
-    real = search_space.importlib.util.find_spec
-    monkeypatch.setattr(search_space.importlib.util, "find_spec",
-                        lambda name, *args: None if name == search_space.SWEEPER_PACKAGE else real(name, *args))
+def test_a_search_without_optuna_says_what_to_install(tmp_path, command, no_hydra_plugins):
     result = command(cli, *SEARCH, f"paths.root={tmp_path / 'out'}", cwd=tmp_path)
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert "hparams_search=fake_ratio needs Hydra's Optuna sweeper: pip install 'ganaug[search]'" in result.stderr

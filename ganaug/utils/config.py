@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import importlib.util
 from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
@@ -30,6 +31,15 @@ HYDRA_FLAGS = {"-h", "--help", "--hydra-help", "--version", "-c", "--cfg", "--re
 VALUED_FLAGS = {"-c", "--cfg", "-p", "--package", "-cp", "--config-path", "-cn", "--config-name", "-cd",
                 "--config-dir", "--experimental-rerun", "-sc", "--shell-completion"}
 INFO_VALUES = {"all", "config", "defaults", "defaults-tree", "plugins", "searchpath"}
+
+
+def plugin_installed(name: str) -> bool:
+    """Whether Hydra's plugin `name` (`hydra_joblib_launcher`, ...) is installed; where none is, even the package
+    they share (`hydra_plugins`) is missing."""
+    try:
+        return importlib.util.find_spec(f"hydra_plugins.{name}") is not None
+    except ModuleNotFoundError:
+        return False
 
 
 def plain(config: Any) -> Any:

@@ -6,12 +6,13 @@ side do 1.2× the work of one two-thread run, and three side by side as much (do
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException
 
+from ganaug.utils.config import plugin_installed
+from ganaug.utils.errors import UserError
 from ganaug.utils.search_space import search_choice
 
 GIB_PER_RUN = 1.5  # a default augmented run peaks at about 1.2 GB
@@ -47,6 +48,18 @@ def runs_at_once(runs: int | None, cores: int, memory: float) -> int:
     return max(1, at_once)
 
 
+LAUNCHERS = {"parallel": "hydra_joblib_launcher", "slurm": "hydra_submitit_launcher"}  # ours: the plugin each needs
+
+
+def check_launcher(argv: list[str]) -> None:
+    """Raise UserError when the command line names a launcher of ours whose Hydra plugin is not installed."""
+    for arg in argv:
+        key, _, value = arg.partition("=")
+        if key.lstrip("+~") == "hydra/launcher" and value in LAUNCHERS and not plugin_installed(LAUNCHERS[value]):
+            raise UserError(f"hydra/launcher={value} needs Hydra's plugin {LAUNCHERS[value]}: "
+                            "pip install 'ganaug[launchers]'")
+
+
 def default_launcher(argv: list[str]) -> list[str]:
     """`argv` with `hydra/launcher=parallel` and its `n_jobs` added to a multirun of several runs that names no
     launcher, where the joblib launcher is installed and the machine has more than one core. A search
@@ -54,7 +67,7 @@ def default_launcher(argv: list[str]) -> list[str]:
     multirun = any(arg in ("-m", "--multirun") for arg in argv)
     named = any(arg.split("=", 1)[0].lstrip("+~") in ("hydra/launcher", "hydra.launcher.n_jobs") for arg in argv)
     cores = os.cpu_count() or 1
-    if not multirun or named or cores < 2 or importlib.util.find_spec("hydra_plugins.hydra_joblib_launcher") is None:
+    if not multirun or named or cores < 2 or not plugin_installed("hydra_joblib_launcher"):
         return argv
     searching = search_choice(argv) is not None
     runs = None if searching else sweep_size([arg for arg in argv if not arg.startswith("-")])

@@ -2,7 +2,6 @@
 its search space can draw is one the run accepts, so a bad range fails in one line before any folder is made."""
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,10 +12,10 @@ from omegaconf import OmegaConf
 
 from ganaug.schema.groups import Train
 from ganaug.schema.validation import field_of
-from ganaug.utils.config import CONFIG_DIR
+from ganaug.utils.config import CONFIG_DIR, plugin_installed
 from ganaug.utils.errors import UserError
 
-SWEEPER_PACKAGE = "hydra_plugins.hydra_optuna_sweeper"
+SWEEPER_PLUGIN = "hydra_optuna_sweeper"
 
 
 def search_choice(argv: Sequence[str]) -> str | None:
@@ -43,7 +42,7 @@ def check_search(argv: Sequence[str]) -> None:
     name = search_choice(argv)
     if name is None:
         return
-    if importlib.util.find_spec(SWEEPER_PACKAGE) is None:
+    if not plugin_installed(SWEEPER_PLUGIN):
         raise UserError(f"hparams_search={name} needs Hydra's Optuna sweeper: pip install 'ganaug[search]'")
     if not any(arg in ("-m", "--multirun") for arg in argv):
         raise UserError(f"hparams_search={name} is a search of many runs: add -m")
