@@ -60,14 +60,15 @@ def other(value: object) -> object:
     return (not value) if isinstance(value, bool) else value + 1 if isinstance(value, int) else value * 1.5 + 0.01
 
 
-CONFIGS = [("experiment=augmented_classic", "pretrain=builtin", "data=folder", "data.root=x"),
-           ("gan=dcgan", "trainer=gpu"), ("gan=diffusion", "data=mnist")]
-CASES = [(overrides, key) for overrides in CONFIGS for key, _ in leaves(composed(*overrides))]
+CONFIGS = {overrides: composed(*overrides) for overrides in [
+    ("experiment=augmented_classic", "pretrain=builtin", "data=folder", "data.root=x"),
+    ("gan=dcgan", "trainer=gpu"), ("gan=diffusion", "data=mnist")]}  # composed once: each case changes a copy
+CASES = [(overrides, key) for overrides, cfg in CONFIGS.items() for key, _ in leaves(cfg)]
 
 
 @pytest.mark.parametrize("overrides, key", CASES, ids=[f"{o[0]} {k}" for o, k in CASES])
 def test_a_cache_key_changes_with_what_trains_or_is_measured_and_only_with_it(overrides, key):
-    cfg = composed(*overrides)
+    cfg = copy.deepcopy(CONFIGS[overrides])
     meta = field_of(OmegaConf.to_container(cfg, resolve=True), Train, key).metadata
     changed = copy.deepcopy(cfg)
     OmegaConf.update(changed, key, other(OmegaConf.select(cfg, key)))

@@ -42,9 +42,11 @@ def test_a_bad_setting_is_one_line_naming_it_and_nothing_is_written(tmp_path, co
 
 
 @pytest.mark.parametrize("launcher, bad, message", [
-    ("parallel", "hydra.launcher.n_jobs=abc", "hydra.launcher.n_jobs: Value 'abc' of type 'str' could not be converted"),
+    ("parallel", "hydra.launcher.n_jobs=abc", "hydra.launcher.n_jobs='abc' is not allowed: Value 'abc' of type 'str' "
+                                              "could not be converted"),
     ("parallel", "+hydra.launcher.no_such=1", "hydra.launcher.no_such is not a setting; hydra.launcher has"),
-    ("slurm", "hydra.launcher.timeout_min=abc", "hydra.launcher.timeout_min: Value 'abc'"),
+    ("slurm", "hydra.launcher.timeout_min=abc", "hydra.launcher.timeout_min='abc' is not allowed: Value 'abc'"),
+    ("parallel", "hydra.launcher.no_such=1", "hydra.launcher.no_such is not a setting; hydra.launcher has"),
 ])
 def test_a_launchers_bad_setting_is_one_line_too(tmp_path, command, launcher, bad, message):
     result = command(cli, "experiment=baseline", "debug=fast", "-m", "seed=0,1", f"hydra/launcher={launcher}", bad,

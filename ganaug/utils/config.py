@@ -13,7 +13,8 @@ from typing import Any
 from hydra import compose, initialize_config_dir
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import ValueType
-from omegaconf import DictConfig, OmegaConf, ValidationError
+from omegaconf import DictConfig, OmegaConf, ValidationError, open_dict
+from omegaconf.errors import ConfigAttributeError, ConfigKeyError
 
 from ganaug.schema.commands import COMMANDS
 from ganaug.schema.groups import Prepare, Train
@@ -90,23 +91,9 @@ def sweep_values(overrides: Sequence[str]) -> tuple[list[str], dict[str, list[An
     return first, sweeps
 
 
-def check_hydra_settings(overrides: Sequence[str], config_name: str) -> None:
-    """Raise UserError for a setting of Hydra's own (a launcher's, a sweeper's) that its structured config refuses,
-    or that it does not have (`+hydra.launcher.no_such=1`), in one line where Hydra's own message is several."""
-    settings = [o for o in overrides if o.lstrip("+~").startswith("hydra")]
-    if not settings:
-        return
-    first, _ = sweep_values([o for o in overrides if not o.startswith("-")])
-    kept, added = [o for o in first if not o.startswith("+hydra")], [o for o in first if o.startswith("+hydra")]
-    try:
-        with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-            cfg = compose(config_name, overrides=kept, return_hydra_config=True)
-    except Exception as error:  # Hydra's composition error, its cause the structured config's
-        cause = error.__cause__
-        key = getattr(cause, "full_key", None)
-        if key:
-            raise UserError(f"{key}: {str(getattr(cause, 'msg', cause)).splitlines()[0]}") from None
-        return
+def check_added_hydra_keys(cfg: DictConfig, added: Sequence[str]) -> None:
+    """Raise UserError for a setting added to Hydra's own (`+hydra.launcher.no_such=1`) that its node, in `cfg`
+    composed with Hydra's config, does not have, in one line where Hydra's own message is several."""
     for override in added:
         parent, _, name = override[1:].partition("=")[0].rpartition(".")
         node = OmegaConf.select(cfg, parent)
@@ -114,17 +101,30 @@ def check_hydra_settings(overrides: Sequence[str], config_name: str) -> None:
             raise UserError(f"{parent}.{name} is not a setting; {parent} has {', '.join(sorted(node))}")
 
 
-def composed(config_name: str, overrides: Sequence[str], dirs: Sequence[Path] = ()) -> DictConfig | None:
-    """The command's config composed with `overrides` and the user's config folders `dirs`. Raises UserError where
-    OmegaConf refuses a value for its schema field's type; None where Hydra refuses them otherwise (an unknown key
-    is named by the caller, anything else by Hydra's own message when the command runs)."""
+def unknown_hydra_key(error: BaseException) -> str | None:
+    """The one-line message for a key of Hydra's own (a launcher's, a sweeper's) that its structured config lacks;
+    None for any other error."""
+    cause = error.__cause__ or error.__context__
+    key = getattr(cause, "full_key", None) or ""
+    if not (isinstance(cause, (ConfigAttributeError, ConfigKeyError)) and key.startswith("hydra.")):
+        return None
+    known = sorted(getattr(cause.object_type, "__dataclass_fields__", {}))
+    return f"{key} is not a setting" + (f"; {key.rpartition('.')[0]} has {', '.join(known)}" if known else "")
+
+
+def composed(config_name: str, overrides: Sequence[str], dirs: Sequence[Path] = (),
+             with_hydra: bool = False) -> DictConfig | None:
+    """The command's config composed with `overrides` and the user's config folders `dirs` (`with_hydra`: Hydra's
+    own settings kept under `hydra`). Raises UserError where OmegaConf refuses a value for its schema field's type,
+    or a key of Hydra's own does not exist; None where Hydra refuses them otherwise (an unknown key is named by the
+    caller, anything else by Hydra's own message when the command runs)."""
     if dirs:
         overrides = [*overrides, f"hydra.searchpath=[{','.join(f'file://{folder}' for folder in dirs)}]"]
     try:
         with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-            return compose(config_name, overrides=list(overrides))
+            return compose(config_name, overrides=list(overrides), return_hydra_config=with_hydra)
     except Exception as error:
-        message = refused(error)
+        message = refused(error) or unknown_hydra_key(error)
         if message:
             raise UserError(message) from None
         return None
@@ -225,9 +225,9 @@ def check_overrides(overrides: Sequence[str], config_name: str) -> None:
     """Raise UserError for an override whose key the config does not have, naming the closest key that exists, or
     whose value (any value of a sweep) its schema does not allow.
 
-    Composes the config once with the command line (each sweep at its first value) and its user config folders, and
-    looks up every `KEY=VALUE` in it; where Hydra refuses that line, the group choices alone name the unknown key.
-    Hydra's own message for a typo is several lines and suggests `+KEY`, which is the wrong fix.
+    Composes the config once, Hydra's own settings included, with the command line (each sweep at its first value)
+    and its user config folders, and looks up every `KEY=VALUE` in it; where Hydra refuses that line, the group
+    choices alone name the unknown key. Hydra's own message for a typo is several lines and suggests `+KEY`.
     """
     overrides, dirs = user_config_dirs(overrides)
     check_grammar(overrides)
@@ -241,8 +241,14 @@ def check_overrides(overrides: Sequence[str], config_name: str) -> None:
             choices.append(f"{key}={value if value.startswith('[') else value.split(',')[0]}")  # a list, or a sweep's first
         else:
             assignments.append(key)
-    first, sweeps = sweep_values([o for o in split_flags(overrides)[1] if not o.startswith("hydra")])
-    whole = composed(config_name, first, dirs)  # one composition serves the keys and the values
+    first, sweeps = sweep_values(split_flags(overrides)[1])
+    added = [o for o in first if o.startswith("+hydra")]
+    # one composition serves the keys, the values and Hydra's own settings
+    whole = composed(config_name, [o for o in first if o not in added], dirs, with_hydra=True)
+    if whole is not None:
+        check_added_hydra_keys(whole, added)
+        with open_dict(whole):
+            del whole["hydra"]
     # Hydra refuses the line: the group choices alone name an unknown key, if that is why
     cfg = whole if whole is not None else composed(config_name, choices, dirs)
     if cfg is None:  # an unknown group option: Hydra's own message lists the options
@@ -256,7 +262,6 @@ def check_overrides(overrides: Sequence[str], config_name: str) -> None:
             raise UserError(f"{key} is not a setting; {hint}")
     if whole is not None:
         check_values(whole, sweeps, config_name, known_groups)
-    check_hydra_settings(overrides, config_name)
 
 
 def check_group_keys(overrides: Sequence[str], config_name: str, dirs: Sequence[Path] = (), group: str = "data") -> None:
