@@ -10,9 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from omegaconf import DictConfig, OmegaConf, ValidationError
 
-from ganaug.schema.commands import COMMANDS
 from ganaug.schema.groups import Train
-from ganaug.schema.store import STORED
+from ganaug.schema import store
 from ganaug.schema.validation import field_of, refused
 from ganaug.train import cli
 from ganaug.utils.config import CONFIG_DIR, check_overrides, validate
@@ -144,24 +143,25 @@ def test_the_shipped_configs_pass_their_own_schema():
         validate(cfg)
 
 
-OPTIONS = sorted((path.parent.name, path.stem) for group in {name.partition("/")[0] for name in STORED if "/" in name} for path in (Path(CONFIG_DIR) / group).glob("*.yaml"))
+SHIPPED_OPTIONS = sorted((path.parent.name, path.stem) for group in {name.partition("/")[0] for name in store.OPTIONS}
+                         for path in (Path(CONFIG_DIR) / group).glob("*.yaml"))
 
 
-@pytest.mark.parametrize("group, option", OPTIONS)
+@pytest.mark.parametrize("group, option", SHIPPED_OPTIONS)
 def test_every_group_option_extends_its_schema(group, option):
     """OmegaConf holds each shipped option's settings to their types (the composed group is of its schema's type),
     and the option's YAML gives every setting of its schema a value."""
     cfg = composed(f"{group}={option}")
     node = cfg[group]
     for part in node.values() if group == "logger" else [node]:  # a logger option is one named entry
-        assert OmegaConf.get_type(part) in STORED.values(), f"{group}={option}"
+        assert OmegaConf.get_type(part) in store.OPTIONS.values(), f"{group}={option}"
     assert not OmegaConf.missing_keys(cfg)
 
 
-@pytest.mark.parametrize("name", ["train", "prepare", *COMMANDS])
+@pytest.mark.parametrize("name", store.CONFIGS)
 def test_every_commands_config_extends_its_schema(name):
     with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-        assert OmegaConf.get_type(compose(name)) is STORED[name]
+        assert OmegaConf.get_type(compose(name)) is store.CONFIGS[name]
 
 
 def test_a_wrong_type_in_a_users_config_file_is_one_line_naming_the_file(tmp_path):

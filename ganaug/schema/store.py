@@ -10,10 +10,8 @@ from ganaug.schema.groups import (AdversarialGeneration, Classifier, DaganGenera
                                   Prepare, Pretrain, Train)
 from ganaug.schema.targets import CSV, DigitsData, FolderData, MLflow, MNISTData, TensorBoard, Trainer, Wandb
 
-STORED: dict[str, type] = {
-    "train": Train,
-    "prepare": Prepare,
-    **COMMANDS,
+CONFIGS: dict[str, type] = {"train": Train, "prepare": Prepare, **COMMANDS}  # each command's config: its schema
+OPTIONS: dict[str, type] = {
     "data/builtin": DigitsData,
     "data/mnist": MNISTData,
     "data/folder": FolderData,
@@ -29,12 +27,12 @@ STORED: dict[str, type] = {
     "logger/csv": CSV,
     "logger/mlflow": MLflow,
     "logger/wandb": Wandb,
-}  # each schema's name under schema/: a command's config, or GROUP/NAME
+}  # the schema of each group option's YAML, by its name under schema/: GROUP/NAME
 
 
 def register() -> None:
     """Store every schema (Hydra reads the store when it composes; storing twice replaces)."""
     store = ConfigStore.instance()
-    for name, schema in STORED.items():
+    for name, schema in {**CONFIGS, **OPTIONS}.items():
         group, _, option = name.rpartition("/")
         store.store(group=f"schema/{group}" if group else "schema", name=option, node=schema)

@@ -17,7 +17,7 @@ from omegaconf import DictConfig, OmegaConf, ValidationError, open_dict
 from omegaconf.errors import ConfigAttributeError, ConfigKeyError
 
 from ganaug.schema.commands import COMMANDS
-from ganaug.schema.groups import Prepare, Train
+from ganaug.schema.store import CONFIGS
 from ganaug.schema.validation import SchemaError, check, refused
 from ganaug.utils.errors import UserError
 
@@ -53,18 +53,15 @@ def detached(group: DictConfig | None) -> DictConfig | None:
     return None if group is None else OmegaConf.create(plain(group))
 
 
-SCHEMAS = {"train": Train, "prepare": Prepare, **COMMANDS}  # each command's config and the schema it is held to
-
-
 def validate(cfg: DictConfig, config_name: str = "train") -> None:
     """Raise UserError for a required setting not given, or the first setting of `cfg` that the schema of the
     command's config does not allow."""
     missing = sorted(OmegaConf.missing_keys(cfg))
     if missing:
-        usage = getattr(SCHEMAS[config_name], "usage", None)
+        usage = getattr(CONFIGS[config_name], "usage", None)
         raise UserError(f"{missing[0]} is required" + (f"; usage: {usage}" if usage else ""))
     try:
-        check(cfg, SCHEMAS[config_name])
+        check(cfg, CONFIGS[config_name])
     except SchemaError as error:
         raise UserError(str(error)) from None
 
