@@ -43,7 +43,9 @@ def main(options: DictConfig) -> None:
     if options["host"] not in LOCAL:
         print(f"ganaug.demo: warning: host={options['host']} makes the page reachable from the network, for anyone "
               "who can reach this machine", file=sys.stderr)
-    print(f"ganaug demo: open http://{options['host']}:{options['port']} (Ctrl-C stops it)")
+    # flushed: the page serves until stopped, and where stdout is a pipe (a log, a process manager) the line would
+    # wait in its buffer and be lost when the process is stopped
+    print(f"ganaug demo: open http://{options['host']}:{options['port']} (Ctrl-C stops it)", flush=True)
     page.launch(server_name=options["host"], server_port=options["port"], quiet=True, **launch_options())
 
 
