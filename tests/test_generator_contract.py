@@ -10,7 +10,7 @@ from torch import nn
 from ganaug import Generator, load_gan, register
 from ganaug.generate import cli as generate_cli
 from ganaug.pipeline.runner import run
-from ganaug.utils.config import plain
+from ganaug.utils.plain import plain
 
 
 @register("toy_generator")

@@ -11,7 +11,7 @@ from torchmetrics import MeanMetric
 from torchmetrics.classification import MulticlassAccuracy, MulticlassConfusionMatrix
 
 from ganaug.models.registry import build, register, spec
-from ganaug.utils.config import plain
+from ganaug.utils.plain import plain
 from ganaug.utils.errors import ensure_finite
 from ganaug.utils.grids import captioned_grid
 from ganaug.utils.loggers import log_image

@@ -12,7 +12,7 @@ from torchmetrics import MeanMetric
 from ganaug.models.generator import Generator
 from ganaug.models.registry import build, register, spec
 from ganaug.models.sources import SourceImages
-from ganaug.utils.config import plain
+from ganaug.utils.plain import plain
 from ganaug.utils.errors import UserError, ensure_finite
 
 

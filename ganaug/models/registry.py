@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import Any, Callable, TypeVar
 
-from ganaug.utils.config import plain
+from ganaug.utils.plain import plain
 from ganaug.utils.errors import UserError
 from ganaug.utils.renames import moved
 

@@ -16,7 +16,7 @@ from ganaug.pipeline.classifier_stage import train_classifier
 from ganaug.pipeline.settings import Control
 from ganaug.schema.groups import Augment, Classifier, Pretrain
 from ganaug.schema.validation import keyed
-from ganaug.utils.config import plain
+from ganaug.utils.plain import plain
 from ganaug.utils.trainers import Workspace
 
 log = logging.getLogger(__name__)

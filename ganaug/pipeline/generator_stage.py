@@ -27,7 +27,7 @@ from ganaug.pipeline.settings import Generation
 from ganaug.pipeline.starting_points import StartingStates
 from ganaug.schema.groups import GENERATIONS, Pretrain
 from ganaug.schema.validation import keyed
-from ganaug.utils.config import plain
+from ganaug.utils.plain import plain
 from ganaug.utils.errors import Diverged
 from ganaug.utils.files import link_or_copy
 from ganaug.utils.grids import save_grid

@@ -24,7 +24,7 @@ from ganaug.pipeline import cache
 from ganaug.pipeline.fitting import fit_gan, side_classifier
 from ganaug.pipeline.settings import ClassifierRecipe, Pretraining
 from ganaug.schema.validation import keyed
-from ganaug.utils.config import plain
+from ganaug.utils.plain import plain
 from ganaug.utils.errors import UserError
 from ganaug.utils.trainers import Workspace
 

@@ -20,6 +20,7 @@ from ganaug.schema.commands import COMMANDS
 from ganaug.schema.store import CONFIGS
 from ganaug.schema.validation import SchemaError, check, refused
 from ganaug.utils.errors import UserError
+from ganaug.utils.plain import plain
 
 CONFIG_PACKAGE = "ganaug.conf"  # the configs ship inside the package; the repository's conf/ links to them
 CONFIG_PATH = f"pkg://{CONFIG_PACKAGE}"  # where the commands' @hydra.main finds them, however ganaug was installed
@@ -41,11 +42,6 @@ def plugin_installed(name: str) -> bool:
         return importlib.util.find_spec(f"hydra_plugins.{name}") is not None
     except ModuleNotFoundError:
         return False
-
-
-def plain(config: Any) -> Any:
-    """A config as plain dicts and lists with interpolations resolved (what a checkpoint's hyperparameters hold)."""
-    return OmegaConf.to_container(config, resolve=True) if OmegaConf.is_config(config) else config
 
 
 def detached(group: DictConfig | None) -> DictConfig | None:
