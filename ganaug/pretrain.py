@@ -23,12 +23,13 @@ from ganaug.pipeline import starting_points
 from ganaug.pipeline.settings import Pretraining
 from ganaug.pipeline.starting_points import CLASSIFIER_KEYS, GAN_KEYS, SOURCES
 from ganaug.utils import runtime
-from ganaug.utils.config import CONFIG_PATH, check_overrides, detached, validate
+from ganaug.utils.config import CONFIG_PATH, check_overrides, detached, split_flags, validate
 from ganaug.utils.errors import exit_on_user_error
 from ganaug.utils.files import atomic_write
 from ganaug.utils.trainers import Workspace, thread_count
 
 SHIP = "--ship"
+HYDRA_HELP = "--hydra-help"
 
 
 def gan_measures(checkpoint) -> dict:
@@ -88,10 +89,16 @@ NO_RUN_FOLDER = ("hydra.run.dir=.", "hydra.output_subdir=null", "hydra/job_loggi
 def cli(argv: list[str]) -> None:
     """The command line: `--ship` and `pretrain=` read here, the rest checked and given to Hydra."""
     runtime.setup()
-    settings = [arg for arg in argv if not arg.startswith("pretrain=") and arg != SHIP]
+    if HYDRA_HELP in argv:  # Hydra's help composes its own config alone, which has no `pretrain` group to set
+        sys.argv[1:] = argv
+        main()
+        return
+    flags, rest = split_flags(argv)
+    settings = [arg for arg in rest if not arg.startswith("pretrain=") and arg != SHIP]
     chosen = {arg.partition("=")[0] for arg in settings}
     settings += [arg for arg in NO_RUN_FOLDER if arg.partition("=")[0] not in chosen]
-    sys.argv[1:] = settings + ["pretrain=builtin"] + (["+ship_to_package=true"] if SHIP in argv else [])
+    # Hydra's flags last: `--info` reads the word after it as what to show
+    sys.argv[1:] = settings + ["pretrain=builtin"] + (["+ship_to_package=true"] if SHIP in argv else []) + flags
     with exit_on_user_error("ganaug.pretrain"):
         check_overrides(sys.argv[1:], "train")
     main()
