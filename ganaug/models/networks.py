@@ -1,5 +1,5 @@
 """The networks as plain modules: the conditional DCGAN generator and discriminator, DAGAN's image-conditioned
-generator and pair discriminator, and the small CNN classifier."""
+generator and pair discriminator, and the classifiers: the study's small CNN and a normalised ConvNet."""
 from __future__ import annotations
 
 import torch
@@ -109,6 +109,45 @@ class CNN(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x)
+
+
+def normalisation(kind: str, channels: int) -> nn.Module:
+    """A 2-d normalisation layer by name: instance (GroupNorm with a group per channel, affine), group (4 groups),
+    batch, or none."""
+    if kind == "instance":
+        return nn.GroupNorm(channels, channels)
+    if kind == "group":
+        return nn.GroupNorm(min(4, channels), channels)
+    if kind == "batch":
+        return nn.BatchNorm2d(channels)
+    if kind == "none":
+        return nn.Identity()
+    raise ValueError(f"norm={kind!r}: use instance, group, batch or none")
+
+
+@register("convnet")
+class ConvNet(nn.Module):
+    """The normalised ConvNet of the dataset-condensation literature: `depth` blocks of a 3×3 convolution of `width`
+    channels, normalisation, ReLU and 2×2 pooling (28 → 14 → 7 → 3), then one linear layer."""
+
+    class_rows = ("head.weight", "head.bias")
+    new_class_row = "fresh"
+
+    def __init__(self, num_classes: int = 10, width: int = 128, depth: int = 3, norm: str = "instance",
+                 pooling: str = "avg") -> None:
+        super().__init__()
+        pool = nn.AvgPool2d if pooling == "avg" else nn.MaxPool2d
+        layers: list[nn.Module] = []
+        side, channels = 28, 1
+        for _ in range(depth):
+            layers += [nn.Conv2d(channels, width, 3, padding=1, bias=norm == "none"), normalisation(norm, width),
+                       nn.ReLU(inplace=True), pool(2)]
+            side, channels = side // 2, width
+        self.features = nn.Sequential(*layers, nn.Flatten())
+        self.head = nn.Linear(width * side * side, num_classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(x))
 
 
 @torch.no_grad()

@@ -76,6 +76,18 @@ class CNN:
     dropout: float = setting(between(0, 1, high_open=True), "a number in [0, 1)")
 
 
+NORMS = ("instance", "group", "batch", "none")  # ganaug.models.networks.normalisation's kinds
+POOLS = ("avg", "max")
+
+
+@dataclass
+class ConvNet:
+    width: int = setting(*POSITIVE_INT)
+    depth: int = setting(one_of(1, 2, 3, 4), "1, 2, 3 or 4 (blocks; each halves the side: 28 → 14 → 7 → 3 → 1)")
+    norm: str = setting(one_of(*NORMS), ", ".join(NORMS[:-1]) + " or " + NORMS[-1])
+    pooling: str = setting(one_of(*POOLS), " or ".join(POOLS))
+
+
 @dataclass
 class Optimiser:
     """How a classifier is optimised: SGD's rate, momentum and weight decay, and the rate's schedule."""
@@ -243,6 +255,7 @@ TARGETS: dict[str, type] = {
     "ganaug.data.folder.FolderDigits": FolderData,
     "ganaug.models.classifier.Classifier": ClassifierModule,
     "ganaug.models.networks.CNN": CNN,
+    "ganaug.models.networks.ConvNet": ConvNet,
     "ganaug.models.networks.Generator": Generator,
     "ganaug.models.networks.Discriminator": Discriminator,
     "ganaug.models.networks.ImageConditionedGenerator": ImageConditionedGenerator,
