@@ -1,0 +1,56 @@
+"""Per classifier configuration of finished sweeps: validation accuracy over seeds, its difference from a default
+configuration paired seed by seed, and the classifier's median wall time per run; the configurations no other beats
+on both (the accuracy/time frontier) are starred. Validation only: the test set is not read here.
+
+    python benchmarks/classifier_frontier.py outputs/classifier_n10 --default classifier.module.net.width=64
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+from pathlib import Path
+
+from ganaug.evaluation.statistics import summarize
+
+COMMON = {"seed", "threads", "data.n_per_class", "experiment", "classifier"}  # the same in every run of a sweep
+
+
+def configuration(metrics: dict, run_dir: Path) -> str:
+    """A run's settings that set it apart: its sweep's overrides less the seed and what every run shares."""
+    words = [w for w in run_dir.name.split(",") if w and w.partition("=")[0] not in COMMON]
+    classifier = metrics["config"]["classifier"]["module"]["net"]["_target_"].rpartition(".")[2]
+    return ",".join([classifier, *sorted(words)])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, help="a folder of sweep folders")
+    parser.add_argument("--default", default="", help="the default configuration's overrides (comma-separated)")
+    args = parser.parse_args()
+    by: dict[str, dict[int, dict]] = {}
+    for path in sorted(args.out.glob("*/*/metrics.json")):
+        metrics = json.loads(path.read_text())
+        if metrics.get("status") == "complete":
+            by.setdefault(configuration(metrics, path.parent), {})[metrics["seed"]] = metrics
+    default = next((seeds for name, seeds in by.items()
+                    if name.partition(",")[2] == ",".join(sorted(filter(None, args.default.split(","))))), None)
+    rows = []
+    for name, seeds in by.items():
+        val = summarize([100 * m["val_acc"] for m in seeds.values()])
+        seconds = statistics.median(m["time_s"]["classifier"] for m in seeds.values())
+        paired = summarize([100 * (seeds[k]["val_acc"] - default[k]["val_acc"]) for k in seeds if k in default]) \
+            if default is not None and seeds is not default else None
+        rows.append((name, len(seeds), val, seconds, paired))
+    rows.sort(key=lambda row: row[3])
+    best = -1.0
+    print(f"{'configuration':<58} seeds  val_acc %        vs default (paired)  classifier s/run")
+    for name, n, val, seconds, paired in rows:
+        frontier = val.mean > best
+        best = max(best, val.mean)
+        versus = f"{paired.mean:+.2f} ± {paired.ci95:.2f}" if paired is not None else "(default)" if default else ""
+        print(f"{'*' if frontier else ' '} {name:<56} {n:>5}  {val.mean:.2f} ± {val.ci95:.2f}    {versus:<20} {seconds:7.1f}")
+
+
+if __name__ == "__main__":
+    main()
