@@ -19,6 +19,7 @@ from omegaconf import DictConfig
 from ganaug.evaluation.quality import gan_quality
 from ganaug.models.checkpoints import load_gan
 from ganaug.models.digit_features import DigitFeatures
+from ganaug.models.registry import spec
 from ganaug.pipeline import starting_points
 from ganaug.pipeline.settings import Pretraining
 from ganaug.pipeline.starting_points import CLASSIFIER_KEYS, GAN_KEYS, SOURCES
@@ -29,6 +30,7 @@ from ganaug.utils.files import atomic_write
 from ganaug.utils.trainers import Workspace, thread_count
 
 SHIP = "--ship"
+SHIPPING = [False]  # whether the command line said --ship: not a setting of the config, so cli() keeps it here
 HYDRA_HELP = "--hydra-help"
 
 
@@ -47,7 +49,8 @@ def ship(settings: Pretraining, what: str, state: dict, measures: dict, command:
     """Write a pool-trained network into the package's assets, in float16, with what it was trained on."""
     path = starting_points.shipped(settings, what, *(CLASSIFIER_KEYS if what == "classifier" else GAN_KEYS))
     kept = {k: v.half() if v.is_floating_point() else v for k, v in state.items() if k not in SOURCES}
-    saved = {"state_dict": kept, "pool": starting_points.pool_fingerprint(), "measures": measures, "command": command}
+    saved = {"state_dict": kept, "pool": starting_points.pool_fingerprint(), "measures": measures, "command": command,
+             **({"net": spec(settings.classifier.module.net)} if what == "classifier" else {})}
     atomic_write(path, lambda tmp: torch.save(saved, tmp))
     print(f"shipped {path}")
 
@@ -57,8 +60,8 @@ def main(cfg: DictConfig) -> None:
     runtime.setup(thread_count(cfg.threads, HydraConfig.get().launcher))
     with exit_on_user_error("ganaug.pretrain"):
         validate(cfg)
-    shipping = cfg.get("ship_to_package", False)
-    given = [o for o in HydraConfig.get().overrides.task if not o.startswith(("pretrain=", "+ship_to_package"))]
+    shipping = SHIPPING[0]
+    given = [o for o in HydraConfig.get().overrides.task if not o.startswith("pretrain=")]
     command = " ".join(["python -m ganaug.pretrain", *given, SHIP])
     settings = Pretraining(detached(cfg.pretrain), detached(cfg.classifier), detached(cfg.gan))
     work = Workspace.of(cfg, Path(HydraConfig.get().runtime.output_dir))
@@ -98,7 +101,8 @@ def cli(argv: list[str]) -> None:
     chosen = {arg.partition("=")[0] for arg in settings}
     settings += [arg for arg in NO_RUN_FOLDER if arg.partition("=")[0] not in chosen]
     # Hydra's flags last: `--info` reads the word after it as what to show
-    sys.argv[1:] = settings + ["pretrain=builtin"] + (["+ship_to_package=true"] if SHIP in argv else []) + flags
+    SHIPPING[0] = SHIP in argv
+    sys.argv[1:] = settings + ["pretrain=builtin"] + flags
     with exit_on_user_error("ganaug.pretrain"):
         check_overrides(sys.argv[1:], "train")
     main()

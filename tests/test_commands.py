@@ -151,3 +151,24 @@ def test_help_names_every_option_of_every_group_the_command_has(name, capsys):
         assert line, f"{name} --help does not list {group}"
         for option in (path.stem for path in (Path(CONFIG_DIR) / group).glob("*.yaml")):
             assert re.search(rf"\b{option}\b", line[1]), f"{name} --help does not name {group}={option}"
+
+
+@pytest.mark.slow  # an epoch of the pool classifier and a few GAN iterations: about a minute
+def test_pretrain_ship_writes_the_networks_with_the_network_they_are(tmp_path, command, monkeypatch):
+    import torch
+
+    from ganaug.models.registry import build
+    from ganaug.pipeline import starting_points
+    from ganaug.pretrain import cli as pretrain_cli
+
+    monkeypatch.setattr(starting_points, "SHIPPED_DIR", tmp_path / "assets")
+    (tmp_path / "assets").mkdir()
+    result = command(pretrain_cli, "--ship", "classifier.module.net.width=4", "pretrain.classifier_epochs=1",
+                     "pretrain.gan_steps=2", f"paths.root={tmp_path / 'out'}", "gan.cas_epochs=0", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    shipped = {path.name.split("-")[0]: torch.load(path, weights_only=True) for path in (tmp_path / "assets").glob("*.pt")}
+    assert sorted(shipped) == ["classifier", "gan"]
+    assert shipped["classifier"]["net"] == {"_target_": "convnet", "width": 4, "depth": 3, "norm": "instance",
+                                            "pooling": "avg"}
+    build(shipped["classifier"]["net"]).load_state_dict({k: v.float() for k, v in shipped["classifier"]["state_dict"].items()})
+    assert shipped["classifier"]["command"].endswith("--ship")
