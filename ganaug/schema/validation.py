@@ -64,8 +64,9 @@ def check_node(node: Any, schema: type | None, path: str, raw: Any = None) -> No
             return
     known = schema_fields(schema)
     raw = raw if isinstance(raw, dict) else {}
+    built = "_target_" in node  # Hydra reads its own keys only where it builds something
     for key, value in node.items():
-        if key in HYDRA_KEYS or interpolated(raw.get(key)):
+        if (key in HYDRA_KEYS and built) or interpolated(raw.get(key)):
             continue
         if key not in known:
             close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
