@@ -1,4 +1,3 @@
-import sys
 """How well `prepare`'s label checks work: planted mislabels found, clean digits left alone.
 
     python benchmarks/suspects.py [--folder builtin|strokes|photos] [--mode quick|learned|both] [--per-class 400]
@@ -13,6 +12,7 @@ with cleanlab). Prints, per check, the share of planted images flagged, the shar
 false-flag rate) and the seconds it took.
 """
 import argparse
+import sys
 import tempfile
 import time
 from pathlib import Path
