@@ -29,5 +29,5 @@ one() {  # NAME:OVERRIDES → one Hydra sweep into $OUT/NAME
 }
 export -f one
 export PY N OUT SEEDS
-printf '%s\n' $SWEEPS | xargs -P 2 -I{} bash -c 'one "$@"' _ {}
+printf '%s\n' $SWEEPS | xargs -P "${LANES:-2}" -I{} bash -c 'one "$@"' _ {}
 "$PY" benchmarks/classifier_frontier.py "$OUT" --default "width:classifier.module.net.width=64"

@@ -22,7 +22,9 @@ def test_every_experiment_composes_and_validates(make_cfg, name):
     assert (cfg.augment.gan, cfg.augment.classic) == EXPERIMENTS[name]
     steps = {"ganaug.models.dagan.DAGAN": 1500, "ganaug.models.gan.GAN": 3000}[cfg.gan.module._target_]
     assert cfg.data.n_per_class == 30 and cfg.classifier.epochs == 300 and cfg.gan.steps == steps and cfg.augment.ratio == 0.5
-    assert cfg.classifier.module.lr == 0.05 and cfg.gan.module.lr == 3e-4 and cfg.gan.module.mode_seeking == 0.03
+    net, lr = ("CNN", 0.05) if name == "study" else ("ConvNet", 0.02)  # the study keeps its own small CNN
+    assert cfg.classifier.module.net._target_ == f"ganaug.models.networks.{net}" and cfg.classifier.module.lr == lr
+    assert cfg.gan.module.lr == 3e-4 and cfg.gan.module.mode_seeking == 0.03
     assert cfg.data.seed == cfg.seed
 
 
@@ -30,9 +32,10 @@ def test_default_experiment_is_augmented(make_cfg):
     assert make_cfg().experiment_name == "augmented"
 
 
-def test_the_study_is_augmented_with_a_constant_learning_rate_and_the_conditional_gan(make_cfg):
+def test_the_study_is_augmented_with_the_small_cnn_a_constant_learning_rate_and_the_conditional_gan(make_cfg):
     study = make_cfg("experiment=study", fast=False)
-    augmented = make_cfg("experiment=augmented", "gan=dcgan", fast=False)
+    assert study.classifier.module.net._target_ == "ganaug.models.networks.CNN" and study.classifier.module.lr == 0.05
+    augmented = make_cfg("experiment=augmented", "gan=dcgan", "classifier=cnn", fast=False)
     assert (study.classifier.module.lr_schedule, augmented.classifier.module.lr_schedule) == ("constant", "cosine")
     study.classifier.module.lr_schedule, study.experiment_name = "cosine", "augmented"
     assert study == augmented  # nothing else differs

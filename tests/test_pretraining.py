@@ -76,7 +76,8 @@ def test_a_folder_of_letters_starts_from_the_pool_networks(make_cfg, tmp_path):
 
 
 def test_a_folder_run_starts_from_the_pool_networks_and_adapts_them(make_cfg, digit_folder, tmp_path):
-    cfg = make_cfg("experiment=augmented", "data=folder", f"data.root={digit_folder}", "classifier.freeze=true", *TINY)
+    cfg = make_cfg("experiment=augmented", "classifier=cnn", "data=folder", f"data.root={digit_folder}",
+                   "classifier.freeze=true", *TINY)
     metrics = run(cfg, tmp_path / "run")
     assert metrics["pretrain"] == "builtin" and metrics["status"] == "complete"
     cached = list((tmp_path / "outputs" / "pretrained").glob("*.ckpt"))
@@ -97,7 +98,7 @@ def test_a_folder_run_starts_from_the_pool_networks_and_adapts_them(make_cfg, di
     assert all(torch.equal(adapted_cnn[f"net.{k}"], start_cnn[k]) for k in convs)
     assert not torch.equal(adapted_cnn["net.net.10.weight"], start_cnn["net.10.weight"])  # the head adapted
 
-    scratch = make_cfg("experiment=augmented", "data=folder", f"data.root={digit_folder}")
+    scratch = make_cfg("experiment=augmented", "classifier=cnn", "data=folder", f"data.root={digit_folder}")
     images, labels = torch.zeros(1), torch.zeros(1, dtype=torch.long)
     entry = lambda cfg: gan_cache_entry(stage_settings(cfg, tmp_path).generation, images, labels, ["0"])  # noqa: E731
     assert entry(scratch) != entry(cfg)

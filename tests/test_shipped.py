@@ -10,7 +10,8 @@ from hydra.utils import instantiate
 
 from ganaug.data.mnist import DIGITS, BuiltinDigits
 from ganaug.pipeline.overview import export
-from ganaug.models.networks import CNN, logits_in_batches
+from ganaug.models.networks import logits_in_batches
+from ganaug.models.registry import build
 from ganaug.pipeline import starting_points
 from ganaug.pipeline.runner import run, stage_settings
 from ganaug.pipeline.starting_points import CLASSIFIER_KEYS, GAN_KEYS, SHIPPED_DIR
@@ -44,7 +45,7 @@ def test_the_shipped_networks_fit_the_default_networks(gan):
 def test_the_learning_rate_schedule_does_not_change_the_starting_network():
     shipped = lambda *overrides: starting_points.shipped(pretraining(*overrides)[0], "classifier", *CLASSIFIER_KEYS)  # noqa: E731
     assert shipped("classifier.module.lr_schedule=cosine", "classifier.module.lr=0.1", "classifier.batch_size=64") == shipped()
-    assert shipped("classifier.module.net.channels=32") != shipped()
+    assert shipped("classifier.module.net.width=48") != shipped()
 
 
 def test_the_shipped_networks_saw_the_pool_only_and_read_as_recorded():
@@ -57,7 +58,7 @@ def test_the_shipped_networks_saw_the_pool_only_and_read_as_recorded():
         saved = torch.load(path, map_location="cpu", weights_only=True)
         assert saved["pool"] == pool and "sources_x" not in saved["state_dict"]
         if path.name.startswith("classifier-"):
-            net = CNN()
+            net = build(saved["net"])
             net.load_state_dict(starting_points.load_shipped(path))
             accuracy = (logits_in_batches(net.eval(), held_out.test_x).argmax(1) == held_out.test_y).double().mean()
             assert accuracy == pytest.approx(saved["measures"]["held_out_acc"], abs=0.003)  # float16 weights
