@@ -2,7 +2,8 @@
 configuration paired seed by seed, and the classifier's median wall time per run; the configurations no other beats
 on both (the accuracy/time frontier) are starred. Validation only: the test set is not read here.
 
-    python benchmarks/classifier_frontier.py outputs/classifier_n10 --default classifier.module.net.width=64
+    python benchmarks/classifier_frontier.py outputs/classifier_n10 \
+        --default "ConvNet width=32 depth=3 norm=instance pooling=avg lr=0.02 wd=0.0005 epochs=300"
 """
 from __future__ import annotations
 
@@ -13,28 +14,27 @@ from pathlib import Path
 
 from ganaug.evaluation.statistics import summarize
 
-COMMON = {"seed", "threads", "data.n_per_class", "experiment", "classifier"}  # the same in every run of a sweep
-
-
-def configuration(metrics: dict, run_dir: Path) -> str:
-    """A run's settings that set it apart: its sweep's overrides less the seed and what every run shares."""
-    words = [w for w in run_dir.name.split(",") if w and w.partition("=")[0] not in COMMON]
-    classifier = metrics["config"]["classifier"]["module"]["net"]["_target_"].rpartition(".")[2]
-    return ",".join([classifier, *sorted(words)])
+def configuration(metrics: dict) -> str:
+    """A run's classifier as its resolved config has it: the network and its arguments, the optimiser and epochs."""
+    classifier = metrics["config"]["classifier"]
+    module = classifier["module"]
+    net = dict(module["net"])
+    name = net.pop("_target_").rpartition(".")[2]
+    return " ".join([name, *(f"{k}={v}" for k, v in net.items()), f"lr={module['lr']:g}",
+                     f"wd={module['weight_decay']:g}", f"epochs={classifier['epochs']}"])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="a folder of sweep folders")
-    parser.add_argument("--default", default="", help="the default configuration's overrides (comma-separated)")
+    parser.add_argument("--default", default="", help="the default configuration's name, as this script prints it")
     args = parser.parse_args()
     by: dict[str, dict[int, dict]] = {}
     for path in sorted(args.out.glob("*/*/metrics.json")):
         metrics = json.loads(path.read_text())
         if metrics.get("status") == "complete":
-            by.setdefault(configuration(metrics, path.parent), {})[metrics["seed"]] = metrics
-    default = next((seeds for name, seeds in by.items()
-                    if name.partition(",")[2] == ",".join(sorted(filter(None, args.default.split(","))))), None)
+            by.setdefault(configuration(metrics), {})[metrics["seed"]] = metrics
+    default = by.get(args.default)
     rows = []
     for name, seeds in by.items():
         val = summarize([100 * m["val_acc"] for m in seeds.values()])
@@ -44,12 +44,12 @@ def main() -> None:
         rows.append((name, len(seeds), val, seconds, paired))
     rows.sort(key=lambda row: row[3])
     best = -1.0
-    print(f"{'configuration':<58} seeds  val_acc %        vs default (paired)  classifier s/run")
+    print(f"{'configuration':<78} seeds  val_acc %        vs default (paired)  classifier s/run")
     for name, n, val, seconds, paired in rows:
         frontier = val.mean > best
         best = max(best, val.mean)
         versus = f"{paired.mean:+.2f} ± {paired.ci95:.2f}" if paired is not None else "(default)" if default else ""
-        print(f"{'*' if frontier else ' '} {name:<56} {n:>5}  {val.mean:.2f} ± {val.ci95:.2f}    {versus:<20} {seconds:7.1f}")
+        print(f"{'*' if frontier else ' '} {name:<76} {n:>5}  {val.mean:.2f} ± {val.ci95:.2f}    {versus:<20} {seconds:7.1f}")
 
 
 if __name__ == "__main__":

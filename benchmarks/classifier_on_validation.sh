@@ -30,4 +30,4 @@ one() {  # NAME:OVERRIDES → one Hydra sweep into $OUT/NAME
 export -f one
 export PY N OUT SEEDS
 printf '%s\n' $SWEEPS | xargs -P "${LANES:-2}" -I{} bash -c 'one "$@"' _ {}
-"$PY" benchmarks/classifier_frontier.py "$OUT" --default "width:classifier.module.net.width=64"
+"$PY" benchmarks/classifier_frontier.py "$OUT" --default "${DEFAULT:-ConvNet width=32 depth=3 norm=instance pooling=avg lr=0.02 wd=0.0005 epochs=300}"
