@@ -1,6 +1,7 @@
 """Per classifier configuration of finished sweeps: validation accuracy over seeds, its difference from a default
 configuration paired seed by seed, and the classifier's median wall time per run; the configurations no other beats
-on both (the accuracy/time frontier) are starred. Validation only: the test set is not read here.
+on both (the accuracy/time frontier) are starred. Validation only, unless --read-test asks, once the choice is made,
+for the test accuracy of the chosen configuration (and of the NAMEs given, e.g. the study's CNN).
 
     python benchmarks/classifier_frontier.py outputs/classifier_n10 \
         --default "ConvNet width=32 depth=3 norm=instance pooling=avg lr=0.02 wd=0.0005 epochs=300"
@@ -28,6 +29,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="a folder of sweep folders")
     parser.add_argument("--default", default="", help="the default configuration's name, as this script prints it")
+    parser.add_argument("--read-test", nargs="*", metavar="NAME", default=None,
+                        help="once chosen: also print the test accuracy of the default and of each NAME")
     args = parser.parse_args()
     by: dict[str, dict[int, dict]] = {}
     for path in sorted(args.out.glob("*/*/metrics.json")):
@@ -50,6 +53,9 @@ def main() -> None:
         best = max(best, val.mean)
         versus = f"{paired.mean:+.2f} ± {paired.ci95:.2f}" if paired is not None else "(default)" if default else ""
         print(f"{'*' if frontier else ' '} {name:<76} {n:>5}  {val.mean:.2f} ± {val.ci95:.2f}    {versus:<20} {seconds:7.1f}")
+    for name in [args.default, *args.read_test] if args.read_test is not None else []:
+        test = summarize([100 * m["test_acc"] for m in by[name].values()])
+        print(f"test accuracy, read once: {name}: {test.mean:.2f} ± {test.ci95:.2f} % ({len(by[name])} seeds)")
 
 
 if __name__ == "__main__":
