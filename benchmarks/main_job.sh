@@ -44,4 +44,6 @@ print(f"ratio {float(then_s) / float(now_s):.2f}x faster ({100 * (float(now_s) /
 gains = [r["gain"] for p in sorted(Path(work, "now", "sweep").glob("*/metrics.json")) if "gain" in (r := json.loads(p.read_text()))]
 if gains:
     print(f"{now_commit}: gain over the paired control per seed: {', '.join(f'{100 * g:+.2f}' for g in gains)} points")
+answer = [line for line in Path(work, "now.log").read_text().splitlines() if " n=" in line and "seed=" not in line]
+print(f"{now_commit}: the job's answer:", *answer[-2:], sep="\n  ")
 EOF

@@ -18,7 +18,8 @@ from ganaug.schema.validation import nested_schema
 from ganaug.utils.config import CONFIG_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
-OPTIONS = {"data": ["builtin", "folder", "mnist"], "gan": ["dagan", "dcgan", "diffusion"]}
+OPTIONS = {group: sorted(path.stem for path in (Path(CONFIG_DIR) / group).glob("*.yaml"))
+           for group in ("data", "classifier", "gan")}  # every option the package ships
 
 
 def home() -> str:
@@ -72,13 +73,14 @@ def settings() -> str:
         parts += ["", "## `python -m ganaug.train`"]
         top = {k: v for k, v in train.items() if not isinstance(v, dict)}
         parts.append(table("### The run", top, Train, ""))
-        for group in ("augment", "classifier", "pretrain", "paths"):
+        for group in ("augment", "pretrain", "paths"):
             schema = nested_schema(Train, group, get_type_hints(Train)[group], train[group])[1]
             parts.append(table(f"### `{group}`", train[group], schema, f"{group}."))
         for group, options in OPTIONS.items():
             for option in options:
                 node = OmegaConf.to_container(compose("train", overrides=[f"{group}={option}"]), resolve=False)[group]
-                schema = GENERATIONS.get(node.get("module", {}).get("_target_")) if group == "gan" else None
+                schema = GENERATIONS.get(node.get("module", {}).get("_target_")) if group == "gan" else \
+                    nested_schema(Train, group, get_type_hints(Train)[group], node)[1] if group == "classifier" else None
                 parts.append(table(f"### `{group}={option}`", node, schema, f"{group}."))
         for group, option in (("trainer", "cpu"), ("trainer", "gpu")):
             node = OmegaConf.to_container(compose("train", overrides=[f"{group}={option}"]), resolve=False)[group]
