@@ -2,6 +2,7 @@
 a run with no edit to the package: it trains, is cached, is saved as gan.ckpt, loads with load_gan and generates."""
 import json
 
+import pytest
 import pytorch_lightning as pl
 import torch
 import torch.nn.functional as F
@@ -73,3 +74,21 @@ def test_a_registered_generator_plugs_into_a_run_through_its_config_alone(make_c
     generate_cli([str(checkpoint), "n_per_class=2", f"out={tmp_path / 'fakes'}", "seed=3"])
     assert len(list((tmp_path / "fakes" / "7").glob("*.png"))) == 2 and (tmp_path / "fakes" / "grid.png").is_file()
     assert json.loads((tmp_path / "r1" / "metrics.json").read_text())["config"]["gan"]["module"]["lr"] == 0.05
+
+
+def test_any_generator_class_loads_a_checkpoint_as_the_generator_it_holds():
+    """`GAN.load_from_checkpoint` on a DAGAN's file gives that DAGAN (Lightning's own raised a TypeError from the
+    wrong __init__); a class the file's generator is not is one line naming ganaug.load_gan."""
+    from pathlib import Path
+
+    from ganaug.models.dagan import DAGAN
+    from ganaug.models.diffusion import Diffusion
+    from ganaug.models.gan import GAN
+    from ganaug.utils.errors import UserError
+
+    checkpoint = Path(__file__).resolve().parent / "fixtures" / "b2c5e19" / "dagan.ckpt"
+    gan = GAN.load_from_checkpoint(checkpoint)
+    assert type(gan) is DAGAN and gan.class_names == [str(c) for c in range(10)]
+    assert type(DAGAN.load_from_checkpoint(str(checkpoint))) is DAGAN
+    with pytest.raises(UserError, match=r"holds a DAGAN, not a Diffusion: load it with ganaug.load_gan\("):
+        Diffusion.load_from_checkpoint(checkpoint)

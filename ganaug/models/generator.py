@@ -2,9 +2,13 @@
 so does any generator a user registers (docs/development.md, "Adding a generator")."""
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import torch
 
 from ganaug.models.averaging import AveragedSampler
+from ganaug.utils.errors import UserError
 
 GENERATOR_KEY = "ganaug_generator"  # where a generator's checkpoint names its registered part
 
@@ -47,3 +51,16 @@ class Generator(AveragedSampler):
 
     def on_save_checkpoint(self, checkpoint: dict) -> None:
         checkpoint[GENERATOR_KEY] = self.registered_as
+
+    @classmethod
+    def load_from_checkpoint(cls, checkpoint_path: str | Path, *args: Any, **kwargs: Any) -> "Generator":
+        """The generator the checkpoint holds, built as `ganaug.load_gan` builds it, on the CPU: Lightning's own would
+        build `cls` from another generator's hyperparameters (`GAN.load_from_checkpoint` on a DAGAN's file). A file
+        of a generator that is no `cls` is one line naming `ganaug.load_gan`."""
+        from ganaug.models.checkpoints import load_gan  # it imports the modules that import this one
+
+        gan = load_gan(Path(checkpoint_path))
+        if not isinstance(gan, cls):
+            raise UserError(f"{checkpoint_path} holds a {type(gan).__name__}, not a {cls.__name__}: "
+                            f"load it with ganaug.load_gan({str(checkpoint_path)!r})")
+        return gan
