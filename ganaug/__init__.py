@@ -17,7 +17,7 @@ _PUBLIC = {
     "DAGAN": "ganaug.models.dagan",
     "Diffusion": "ganaug.models.diffusion",
     "Classifier": "ganaug.models.classifier",
-    "load_gan": "ganaug.models.checkpoints",
+    "load_gan": "ganaug.models.generator",
     "load_classifier": "ganaug.models.checkpoints",
     "register": "ganaug.models.registry",
     "Generator": "ganaug.models.generator",

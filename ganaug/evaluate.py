@@ -14,7 +14,7 @@ from pathlib import Path
 import hydra
 from omegaconf import DictConfig
 
-from ganaug.models.checkpoints import load_gan
+from ganaug.models.generator import load_gan
 from ganaug.models.registry import NotAPart, check_run_config
 from ganaug.pipeline.generator_stage import gan_measures, make_fakes
 from ganaug.pipeline.runner import load_data, stage_settings

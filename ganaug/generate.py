@@ -13,7 +13,7 @@ import torch
 from omegaconf import DictConfig
 from torchvision.utils import save_image
 
-from ganaug.models.checkpoints import load_gan
+from ganaug.models.generator import load_gan
 from ganaug.utils.commands import run_command
 from ganaug.utils.config import CONFIG_PATH, validate
 from ganaug.utils.errors import exit_on_user_error

@@ -17,7 +17,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from ganaug.evaluation.quality import gan_quality
-from ganaug.models.checkpoints import load_gan
+from ganaug.models.generator import load_gan
 from ganaug.models.digit_features import DigitFeatures
 from ganaug.models.registry import spec
 from ganaug.pipeline import starting_points

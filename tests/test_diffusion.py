@@ -8,7 +8,8 @@ import torch
 
 from ganaug.data.datamodule import tensor_loader
 from ganaug.data.mnist import load_builtin
-from ganaug.models.checkpoints import checkpoint_of, load_gan
+from ganaug.models.checkpoints import checkpoint_of
+from ganaug.models.generator import load_gan
 from ganaug.models.class_transfer import transfer
 from ganaug.models.diffusion import Diffusion
 from ganaug.models.digit_features import DigitFeatures

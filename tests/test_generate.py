@@ -8,7 +8,7 @@ from torchvision.io import read_image
 
 from ganaug.evaluate import cli as evaluate_cli
 from ganaug.generate import cli
-from ganaug.models.checkpoints import load_gan
+from ganaug.models.generator import load_gan
 from ganaug.models.classifier import Classifier
 from ganaug.pipeline.runner import run
 

@@ -10,7 +10,8 @@ import torch
 
 from ganaug import demo, evaluate, export, generate, predict
 from ganaug.data.mnist import DIGITS
-from ganaug.models.checkpoints import checkpoint_of, load_classifier, load_gan
+from ganaug.models.checkpoints import checkpoint_of, load_classifier
+from ganaug.models.generator import load_gan
 from ganaug.models.classifier import Classifier
 from ganaug.models.dagan import DAGAN
 from ganaug.models.gan import GAN

@@ -1,5 +1,6 @@
 """What the pipeline asks of a generator, written once: the conditional GAN, DAGAN and diffusion implement it, and
-so does any generator a user registers (docs/development.md, "Adding a generator")."""
+so does any generator a user registers (docs/development.md, "Adding a generator"); and loading whichever generator
+a checkpoint names (`load_gan`)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +8,9 @@ from typing import Any
 
 import torch
 
+from ganaug.models import registry
 from ganaug.models.averaging import AveragedSampler
+from ganaug.models.saved import read, rebuild
 from ganaug.utils.errors import UserError
 
 GENERATOR_KEY = "ganaug_generator"  # where a generator's checkpoint names its registered part
@@ -57,10 +60,32 @@ class Generator(AveragedSampler):
         """The generator the checkpoint holds, built as `ganaug.load_gan` builds it, on the CPU: Lightning's own would
         build `cls` from another generator's hyperparameters (`GAN.load_from_checkpoint` on a DAGAN's file). A file
         of a generator that is no `cls` is one line naming `ganaug.load_gan`."""
-        from ganaug.models.checkpoints import load_gan  # it imports the modules that import this one
-
         gan = load_gan(Path(checkpoint_path))
         if not isinstance(gan, cls):
             raise UserError(f"{checkpoint_path} holds a {type(gan).__name__}, not a {cls.__name__}: "
                             f"load it with ganaug.load_gan({str(checkpoint_path)!r})")
         return gan
+
+
+def generator_name(saved: dict) -> str:
+    """The registered generator a checkpoint names. Checkpoints written before generators named themselves (version
+    0.1.0 up to commit e987937) are told apart as that code did: diffusion keeps a UNet config, DAGAN its sources."""
+    if GENERATOR_KEY in saved:
+        return saved[GENERATOR_KEY]
+    return ("diffusion" if "unet" in saved["hyper_parameters"]
+            else "dagan" if "sources_x" in saved["state_dict"] else "dcgan")
+
+
+def load_gan(checkpoint: Path) -> Generator:
+    """The generator saved in a Lightning checkpoint, for sampling: the registered part its checkpoint names (a
+    GAN, a DAGAN with its source images, a diffusion model, or one a user registered)."""
+    saved = read(checkpoint, "gan")
+    name = generator_name(saved)
+    try:
+        part = registry.get(name)
+    except registry.NotAPart as error:
+        raise UserError(f"{checkpoint} {error}; refusing to load it") from None
+    if not (isinstance(part, type) and issubclass(part, Generator)):
+        raise UserError(f"cannot read {checkpoint} as a GAN checkpoint: {name!r} is no generator; "
+                        "pass a run's checkpoints/gan.ckpt")
+    return rebuild(checkpoint, saved, part, "gan")
