@@ -1,13 +1,10 @@
 """classifier=convnet: the normalised ConvNet in every normalisation and pooling, trained in a run, started from the
-pool with pretrain=builtin, and read back from its checkpoint and its ONNX export."""
-import json
-
-import numpy as np
+pool with pretrain=builtin, and read back from its checkpoint (its ONNX export, the default classifier's, is
+checked in tests/test_predict.py)."""
 import pytest
 import torch
 
 from ganaug.data.mnist import BuiltinDigits
-from ganaug.inference.predictor import Predictor
 from ganaug.models.classifier import Classifier
 from ganaug.models.networks import ConvNet
 from ganaug.pipeline.runner import run
@@ -71,22 +68,6 @@ def test_a_convnet_run_saves_a_checkpoint_that_loads_with_weights_only(convnet_r
     dm.setup()
     accuracy = (model(dm.test_x).argmax(1) == dm.test_y).float().mean().item()
     assert accuracy == pytest.approx(metrics["test_acc"], abs=1e-6)
-
-
-def test_a_convnet_exports_to_onnx_with_the_models_probabilities(convnet_run, tmp_path):
-    import onnxruntime
-
-    from ganaug.export import cli as export
-
-    checkpoint = convnet_run[0] / "checkpoints" / "classifier.ckpt"
-    export([str(checkpoint), f"out={tmp_path / 'digits.onnx'}"])
-    session = onnxruntime.InferenceSession(str(tmp_path / "digits.onnx"))
-    assert json.loads(session.get_modelmeta().custom_metadata_map["class_names"]) == [str(c) for c in range(10)]
-    images = BuiltinDigits(n_per_class=1, max_test_per_class=5)
-    images.setup()
-    expected = Predictor.load(checkpoint).probabilities(images.test_x).numpy()
-    (got,) = session.run(None, {"image": images.test_x.numpy().astype(np.float32)})
-    assert np.abs(got - expected).max() < 1e-4
 
 
 @pytest.mark.slow  # an epoch on the 5,000 pool digits: about 40 s
