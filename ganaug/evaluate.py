@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import hydra
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from ganaug.models.generator import load_gan
 from ganaug.models.registry import NotAPart, check_run_config
@@ -20,9 +21,28 @@ from ganaug.pipeline.generator_stage import gan_measures, make_fakes
 from ganaug.pipeline.runner import load_data, stage_settings
 from ganaug.utils import results
 from ganaug.utils.commands import run_command
-from ganaug.utils.config import CONFIG_PATH, validate
+from ganaug.utils.config import CONFIG_DIR, CONFIG_PATH, validate
 from ganaug.utils.errors import UserError, exit_on_user_error
 from ganaug.utils.files import write_json
+
+
+def shipped_targets(*group_names: str) -> set[str]:
+    """Every `_target_` the shipped options of `group_names` name (conf/trainer, conf/logger, ...), at any depth."""
+    found: set[str] = set()
+
+    def collect(node: Any) -> None:
+        if isinstance(node, dict):
+            found.update([node["_target_"]] if isinstance(node.get("_target_"), str) else [])
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+
+    for name in group_names:
+        for path in sorted((Path(CONFIG_DIR) / name).glob("*.yaml")):
+            collect(OmegaConf.to_container(OmegaConf.load(path)))  # unresolved: ${paths.root} is not set here
+    return found
 
 
 def evaluate(checkpoint: Path) -> dict:
@@ -31,7 +51,7 @@ def evaluate(checkpoint: Path) -> dict:
     run_dir = checkpoint.resolve().parent.parent
     cfg = results.config_of_run(run_dir)
     try:
-        check_run_config(cfg)
+        check_run_config(cfg, also=shipped_targets("trainer", "logger"))  # a run names these besides its parts
     except NotAPart as error:
         raise UserError(f"{run_dir / results.FILENAME} {error}; refusing to use it") from None
     stages = stage_settings(cfg, run_dir)

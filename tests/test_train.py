@@ -160,18 +160,18 @@ def test_two_seed_multirun_rerun_skips_finished_runs_and_redoes_broken_ones(tmp_
 def test_divergence_fails_that_run_with_one_line_and_the_sweep_goes_on(tmp_path, command):
     sweep = tmp_path / "sweep"
     result = command(
-        cli, "experiment=baseline", "-m", "classifier.module.lr=1e6,0.05", *FAST, f"hydra.sweep.dir={sweep}", ONE_BY_ONE,
+        cli, "experiment=baseline", "-m", "classifier.module.lr=1e30,0.05", *FAST, f"hydra.sweep.dir={sweep}", ONE_BY_ONE,
         cwd=tmp_path
     )
     assert result.returncode == 0, result.stderr[-2000:]
     runs = {p.parent.name: json.loads(p.read_text()) for p in sweep.glob("*/metrics.json")}
-    failed = next(m for name, m in runs.items() if "lr=1000000.0" in name)
+    failed = next(m for name, m in runs.items() if "lr=1e+30" in name)
     ok = next(m for name, m in runs.items() if "lr=0.05" in name)
     assert failed["status"] == "failed" and failed["error"].startswith("classifier loss is ")
     assert "lower classifier.module.lr" in failed["error"] and ok["status"] == "complete"
     assert "run failed: classifier loss is" in result.stdout + result.stderr
     # the end of the sweep lists the failed run, in its summary and its report
-    assert re.search(r"not included: .*lr=1000000.0.* \(failed: classifier loss is", result.stdout)
+    assert re.search(r"not included: .*lr=1e\+30.* \(failed: classifier loss is", result.stdout)
     assert "failed: classifier loss is" in (sweep / "report.md").read_text()
 
 

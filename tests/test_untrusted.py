@@ -4,6 +4,7 @@ written; class names and labels never become paths; a sheet's YAML is plain data
 import json
 import struct
 import zlib
+from pathlib import Path
 
 import pytest
 import torch
@@ -15,6 +16,7 @@ from ganaug.models.generator import load_gan
 from ganaug.models.classifier import Classifier
 from ganaug.models.dagan import DAGAN
 from ganaug.models.gan import GAN
+from ganaug.utils.config import CONFIG_DIR
 from ganaug.utils.errors import UserError
 
 CNN = {"_target_": "cnn"}
@@ -180,3 +182,18 @@ def test_evaluate_refuses_a_results_file_whose_config_names_a_callable(real, tmp
     assert stopped.value.code == 2 and err.count("\n") == 1
     assert "metrics.json names 'pathlib.Path.write_text', which is not a part of ganaug; refusing to use it" in err
     assert not (tmp_path / "MARK").exists() and not (run_dir / "evaluation.json").exists()
+
+
+@pytest.mark.parametrize("logger", sorted(path.stem for path in (Path(CONFIG_DIR) / "logger").glob("*.yaml")))
+def test_evaluate_takes_a_run_of_every_shipped_logger(logger, real, tmp_path, capsys, make_cfg):
+    """What a run names besides its parts (its trainer, each shipped logger) is not refused as untrusted code."""
+    from omegaconf import OmegaConf
+
+    run_dir = tmp_path / "run"
+    (run_dir / "checkpoints").mkdir(parents=True)
+    torch.save(real["gan"], run_dir / "checkpoints" / "gan.ckpt")
+    config = OmegaConf.to_container(make_cfg("experiment=augmented", "gan=dcgan", f"logger={logger}",
+                                             "gan.cas_epochs=0"), resolve=True)
+    (run_dir / "metrics.json").write_text(json.dumps({"status": "complete", "test_acc": 0.5, "config": config}))
+    evaluate.cli([str(run_dir / "checkpoints" / "gan.ckpt")])
+    assert "fid" in json.loads(capsys.readouterr().out) and (run_dir / "evaluation.json").exists()

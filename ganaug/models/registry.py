@@ -11,7 +11,7 @@ and nothing else, so a file handed over cannot choose the code that runs. Anythi
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Collection, TypeVar
 
 from ganaug.utils.plain import plain
 from ganaug.utils.errors import UserError
@@ -22,9 +22,6 @@ PARTS: dict[str, Callable] = {}  # registered name → class or function
 NAMES: dict[str, str] = {}  # import path (and older paths) → registered name
 SHIPPED = ("ganaug.models.networks", "ganaug.models.augmentations", "ganaug.models.gan", "ganaug.models.dagan",
            "ganaug.models.diffusion", "ganaug.models.classifier", "ganaug.data.mnist", "ganaug.data.folder")
-# What a run's own config names besides the parts: Lightning's trainer and the loggers of the `logger` group.
-RUN_TARGETS = {"pytorch_lightning.Trainer", "pytorch_lightning.loggers.TensorBoardLogger",
-               "pytorch_lightning.loggers.CSVLogger", "ganaug.utils.loggers.MLflowPhaseLogger"}
 PLAIN = (str, int, float, bool, type(None))
 
 
@@ -103,19 +100,20 @@ def build(config: Any, **extra: Any) -> Any:
     return PARTS[checked.pop("_target_")](**{**checked, **extra})
 
 
-def check_run_config(config: Any) -> None:
+def check_run_config(config: Any, also: Collection[str]) -> None:
     """Raise NotAPart where a run's config read from a file (metrics.json) names, at any depth, a `_target_` that
-    is neither a part nor one of RUN_TARGETS: commands that rebuild a run from its results instantiate it."""
+    is neither a part nor one of `also` (what a run names besides the parts: its trainer, its loggers): commands
+    that rebuild a run from its results instantiate it."""
     config = plain(config)
     if isinstance(config, dict):
         target = config.get("_target_")
-        if target is not None and target not in RUN_TARGETS:
+        if target is not None and target not in also:
             part_name(target)
         for value in config.values():
-            check_run_config(value)
+            check_run_config(value, also)
     elif isinstance(config, list):
         for value in config:
-            check_run_config(value)
+            check_run_config(value, also)
 
 
 def get(name: str) -> Callable:
