@@ -87,3 +87,32 @@ def test_pretrain_builtin_starts_a_convnet_from_one_trained_on_the_pool(make_cfg
     start = starting_points.classifier_state(stages.pretraining, stages.work)
     assert start["features.0.weight"].shape == (4, 1, 3, 3)  # the ConvNet's, trained on the pool and cached
     assert list((tmp_path / "outputs" / "pretrained").glob("classifier-*.ckpt"))
+
+
+def trained_weights(compile: bool) -> tuple[dict[str, torch.Tensor], dict[str, torch.Tensor]]:
+    """A width-4 ConvNet's weights before and after 3 seeded SGD steps on random digits, trained through
+    torch.compile or not."""
+    import pytorch_lightning as pl
+
+    pl.seed_everything(0, verbose=False)
+    model = Classifier({"_target_": "convnet", "width": 4}, lr=0.1, momentum=0.9, compile=compile)
+    start = {key: value.clone() for key, value in model.state_dict().items()}
+    x, y = torch.rand(48, 1, 28, 28), torch.arange(48) % 10
+    batches = [(x[i:i + 16], torch.nn.functional.one_hot(y[i:i + 16], 10).float(), torch.ones(16),
+                torch.zeros(16, dtype=torch.bool)) for i in range(0, 48, 16)]
+    optimizer = model.configure_optimizers()
+    for batch in batches:
+        optimizer.zero_grad()
+        model.training_step(batch, 0).backward()
+        optimizer.step()
+    return start, model.state_dict()
+
+
+@pytest.mark.skipif(not any(map(__import__("shutil").which, ("g++", "clang++", "c++"))), reason="no C++ compiler")
+def test_training_through_torch_compile_repeats_itself_and_matches_eager_training():
+    (start, compiled), (_, again), (_, eager) = trained_weights(True), trained_weights(True), trained_weights(False)
+    assert list(compiled) == list(eager)  # the compiled forward is no module: the checkpoint's keys are the same
+    for key in eager:
+        assert torch.equal(compiled[key], again[key]), key
+        assert torch.allclose(compiled[key], eager[key], atol=1e-4), key
+    assert not torch.allclose(compiled["net.head.weight"], start["net.head.weight"], atol=1e-3)  # it trained

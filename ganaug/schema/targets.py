@@ -102,6 +102,7 @@ class Optimiser:
 class ClassifierModule(Optimiser):
     net: Any = group()
     channels_last: bool = setting(*FLAG)
+    compile: bool = setting(*FLAG, default=False)
 
 
 @dataclass
