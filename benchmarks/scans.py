@@ -1,4 +1,3 @@
-import sys
 """How well hard scans are read: bold, tight, tiny, binary digits against the same digits with a margin.
 
     python benchmarks/scans.py [--per-class 30] [--seed 5]
@@ -11,6 +10,7 @@ right, the share read right when preprocessing is told the polarity (so that wha
 ink from paper), and the shortfall against the margined images in points.
 """
 import argparse
+import sys
 import tempfile
 from pathlib import Path
 

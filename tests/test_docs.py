@@ -44,3 +44,10 @@ def test_config_comments_name_settings_that_exist():
             stale += [f"{path.relative_to(CONFIG_DIR)}:{number} {name}" for name in SETTING.findall(comment)
                       if name not in keys]
     assert not stale, f"config comments name settings that do not exist: {stale}"
+
+
+def test_the_benchmarks_index_lists_every_script_and_only_those():
+    index = (ROOT / "benchmarks" / "README.md").read_text()
+    listed = set(re.findall(r"^\| `([\w.]+\.(?:py|sh))` \|", index, re.M))
+    scripts = {path.name for path in (ROOT / "benchmarks").iterdir() if path.suffix in (".py", ".sh")}
+    assert listed == scripts, f"not listed: {sorted(scripts - listed)}; listed but missing: {sorted(listed - scripts)}"
