@@ -54,7 +54,7 @@ def main() -> None:
             write_png(digit, str(folders["28x28 PNG"] / f"{i:04d}.png"))
             photo(digit, seed=i).save(folders["photo JPEG"] / f"{i:04d}.jpg", quality=90)
         predictor = Predictor.load(checkpoint(Path(tmp) / "classifier.ckpt"))
-        print(f"| images | n | prepare s | network s | total s | images/s | accuracy |")
+        print("| images | n | prepare s | network s | total s | images/s | accuracy |")
         print("| --- | --- | --- | --- | --- | --- | --- |")
         for kind, folder in folders.items():
             files = sorted(folder.iterdir())

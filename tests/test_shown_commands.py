@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-import torch
 from rendering import freehand_sheet, held_out_rows, numbers, photo, photo_folder, sheet_photo
 
 from ganaug.schema.commands import COMMANDS
