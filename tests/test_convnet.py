@@ -1,11 +1,13 @@
 """classifier=convnet: the normalised ConvNet in every normalisation and pooling, trained in a run, started from the
 pool with pretrain=builtin, and read back from its checkpoint (its ONNX export, the default classifier's, is
 checked in tests/test_predict.py)."""
+import shutil
+
 import pytest
 import torch
 
 from ganaug.data.mnist import BuiltinDigits
-from ganaug.models.classifier import Classifier
+from ganaug.models.classifier import CPP_COMPILERS, Classifier
 from ganaug.models.networks import ConvNet
 from ganaug.pipeline.runner import run
 
@@ -108,7 +110,7 @@ def trained_weights(compile: bool) -> tuple[dict[str, torch.Tensor], dict[str, t
     return start, model.state_dict()
 
 
-@pytest.mark.skipif(not any(map(__import__("shutil").which, ("g++", "clang++", "c++"))), reason="no C++ compiler")
+@pytest.mark.skipif(not any(map(shutil.which, CPP_COMPILERS)), reason="no C++ compiler")
 def test_training_through_torch_compile_repeats_itself_and_matches_eager_training():
     (start, compiled), (_, again), (_, eager) = trained_weights(True), trained_weights(True), trained_weights(False)
     assert list(compiled) == list(eager)  # the compiled forward is no module: the checkpoint's keys are the same

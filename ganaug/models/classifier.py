@@ -21,13 +21,14 @@ from ganaug.utils.grids import captioned_grid
 from ganaug.utils.loggers import log_image
 
 MISREAD_SHOWN = 50  # misread test digits in the logged grid
+CPP_COMPILERS = ("g++", "clang++", "c++")  # torch.compile's CPU backend builds its kernels with one of these
 log = logging.getLogger(__name__)
 
 
 def compiled_forward(net: nn.Module) -> Callable[[torch.Tensor], torch.Tensor]:
     """`net`'s forward through torch.compile where its CPU backend can build kernels (it needs a C++ compiler),
     otherwise as it is. A function, not a module: the weights stay once in the state dict."""
-    if any(shutil.which(compiler) for compiler in ("g++", "clang++", "c++")):
+    if any(shutil.which(compiler) for compiler in CPP_COMPILERS):
         return torch.compile(net.forward)
     log.warning("classifier.module.compile=true, but no C++ compiler (g++, clang++) is installed for torch.compile: "
                 "training without it")
